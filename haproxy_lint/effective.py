@@ -1,0 +1,207 @@
+"""Effective settings of every proxy, computed once, in one place.
+
+HAProxy's inheritance (doc/configuration.txt, section 4): a frontend, backend or listen section
+takes its initial settings from a ``defaults`` section: the one named by ``from NAME``, else the
+latest ``defaults`` section before it (named or not; HAProxy's documentation says "the latest
+one that appears before"). A ``defaults`` section starts from HAProxy's built-in settings, or
+from the one it names with ``from``. The proxy's own lines then override what it inherited,
+and a server's own parameters override ``default-server`` (the proxy's, then its defaults').
+
+Rules ask :class:`Proxy` for a setting and get back the value with the line and word that set
+it, inherited or not, so a diagnostic can point at the line to change.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from .model import Config, Line, Section, Word, _trusted, paused_gc
+from .views import Param, Server, parse_duration
+
+__all__ = ["Proxy", "Setting", "resolve_proxies"]
+
+# Timeout keywords of HAProxy 1.x, still read by 2.0 (removed in 2.1), and what they set.
+LEGACY_TIMEOUTS = {"clitimeout": "client", "srvtimeout": "server", "contimeout": "connect"}
+
+
+class Setting(BaseModel):
+    """An effective setting: the line that sets it, and whether it comes from ``defaults``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: Line
+    inherited: bool
+    #: The word holding the value (the duration of a timeout, the mode of ``mode``), if any.
+    word: Optional[Word] = None
+
+    @property
+    def value(self) -> str | None:
+        return self.word.value if self.word is not None else None
+
+    @property
+    def duration(self) -> int | None:
+        """The value as milliseconds, for timeouts (``None`` if malformed)."""
+        return parse_duration(self.word.value) if self.word is not None else None
+
+
+class Proxy(BaseModel):
+    """A defaults, frontend, backend or listen section with its effective settings.
+
+    ``defaults`` is the section it inherits from (``None`` for a ``defaults`` section without
+    ``from``, or when none precedes it). ``timeouts`` maps ``connect``/``client``/``server``/
+    ``check``/... to the setting in force; ``options`` maps an option name (``httpchk``,
+    ``redispatch``) to the last line that sets or unsets it (``no option x``), own lines over
+    inherited ones.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    section: Section
+    defaults: Optional[Proxy]
+    mode: Optional[Setting]
+    timeouts: dict[str, Setting]
+    options: dict[str, Setting]
+    log: list[Setting]
+    default_server: dict[str, Param]
+    servers: list[Server]
+
+    @property
+    def kind(self) -> str:
+        return self.section.kind
+
+    @property
+    def name(self) -> str | None:
+        return self.section.name
+
+    @property
+    def effective_mode(self) -> str:
+        """``http`` or ``tcp`` (HAProxy's default)."""
+        return self.mode.value if self.mode is not None and self.mode.value else "tcp"
+
+    def option(self, name: str) -> Setting | None:
+        """The line that enables option ``name``, or ``None`` if it is off or never set."""
+        setting = self.options.get(name)
+        if setting is None or setting.line.keyword in ("no", "default"):
+            return None
+        return setting
+
+    def timeout(self, name: str) -> Setting | None:
+        """The effective ``timeout <name>`` setting (legacy aliases included)."""
+        return self.timeouts.get(name)
+
+    def own(self, *keywords: str) -> list[Line]:
+        """This section's own directives with one of ``keywords``."""
+        return self.section.directives_named(*keywords)
+
+    def effective_lines(self, keyword: str) -> tuple[list[Line], bool]:
+        """A list-valued setting (``http-check`` or ``tcp-check`` rules): the proxy's own lines
+        if it has any, else its defaults' (HAProxy does not merge the two). Returns the lines and
+        whether they are inherited."""
+        own = self.own(keyword)
+        if own or self.defaults is None:
+            return own, False
+        inherited, _ = self.defaults.effective_lines(keyword)
+        return inherited, True
+
+    @property
+    def is_frontend(self) -> bool:
+        return self.section.kind in ("frontend", "listen")
+
+    @property
+    def is_backend(self) -> bool:
+        return self.section.kind in ("backend", "listen")
+
+
+def resolve_proxies(config: Config) -> list[Proxy]:
+    """Every proxy section of ``config`` with its effective settings, in file order."""
+    with paused_gc():
+        return _resolve_all(config)
+
+
+def _resolve_all(config: Config) -> list[Proxy]:
+    proxies: list[Proxy] = []
+    named_defaults: dict[str, Proxy] = {}
+    last_defaults: Proxy | None = None
+    for section in config.sections:
+        if not section.is_proxy:
+            continue
+        if section.from_name is not None:
+            parent = named_defaults.get(section.from_name)
+        elif section.kind == "defaults":
+            parent = None
+        else:
+            parent = last_defaults
+        proxy = _resolve(section, parent)
+        proxies.append(proxy)
+        if section.kind == "defaults":
+            last_defaults = proxy
+            if section.name:
+                named_defaults[section.name] = proxy
+    return proxies
+
+
+def _setting(line: Line, word: Word | None, inherited: bool = False) -> Setting:
+    return _trusted(Setting, {"line": line, "inherited": inherited, "word": word})
+
+
+def _inherited(setting: Setting) -> Setting:
+    return setting if setting.inherited else _setting(setting.line, setting.word, True)
+
+
+def _resolve(section: Section, parent: Proxy | None) -> Proxy:
+    # Everything below builds models from lines already parsed: no validation needed (see
+    # haproxy_lint.model._trusted), and this runs once per proxy of a large file.
+    mode = _inherited(parent.mode) if parent and parent.mode else None
+    timeouts = {k: _inherited(v) for k, v in parent.timeouts.items()} if parent else {}
+    options = {k: _inherited(v) for k, v in parent.options.items()} if parent else {}
+    log = [_inherited(s) for s in parent.log] if parent else []
+    default_server = dict(parent.default_server) if parent else {}
+    own_log: list[Setting] = []
+    servers: list[Server] = []
+
+    for line in section.directives:
+        keyword = line.keyword
+        if keyword == "timeout":
+            words = line.words
+            if len(words) >= 2:
+                timeouts[words[1].value] = _setting(line, words[2] if len(words) > 2 else None)
+        elif keyword in LEGACY_TIMEOUTS:
+            words = line.words
+            timeouts[LEGACY_TIMEOUTS[keyword]] = _setting(line, words[1] if len(words) > 1 else None)
+        elif keyword == "option" or (keyword in ("no", "default") and line.find("option") == 1):
+            words = line.words
+            at = 1 if keyword == "option" else 2
+            if len(words) > at:
+                options[words[at].value] = _setting(line, words[at])
+        elif keyword == "mode":
+            words = line.words
+            mode = _setting(line, words[1] if len(words) > 1 else None)
+        elif keyword == "log":
+            own_log.append(_setting(line, line.words[1] if len(line.words) > 1 else None))
+        elif keyword == "no" and line.find("log") == 1:
+            log = []
+        elif keyword == "default-server":
+            # A server copies the default-server settings known when HAProxy reads its line:
+            # a default-server line does not reach the servers above it.
+            default_server = {**default_server, **Server.from_line(line).params}
+        elif keyword in ("server", "server-template"):
+            servers.append(Server.from_line(line, default_server))
+
+    return _trusted(
+        Proxy,
+        {
+            "section": section,
+            "defaults": parent,
+            "mode": mode,
+            "timeouts": timeouts,
+            "options": options,
+            "log": own_log or log,
+            "default_server": default_server,
+            "servers": servers,
+        },
+    )
+
+
+Proxy.model_rebuild()

@@ -1,0 +1,1 @@
+"""The Lark grammar of HAProxy's configuration language (haproxy.lark)."""

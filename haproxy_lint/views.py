@@ -1,0 +1,363 @@
+"""Typed views of the directives rules care about: servers, addresses, durations, timeouts.
+
+A view reads a :class:`~haproxy_lint.model.Line` and keeps a reference to it, so every value
+can be traced back to the word that set it (diagnostics point at that word, fixes edit it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .model import Line, Word, _trusted
+
+__all__ = [
+    "Address",
+    "Param",
+    "Server",
+    "SERVER_FLAGS",
+    "parse_address",
+    "parse_duration",
+    "duration_has_unit",
+]
+
+# Server and default-server keywords that take no argument, in any version from 2.0 to 3.2
+# (the keywords registered with no argument in HAProxy's srv_kws tables).
+SERVER_FLAGS: frozenset[str] = frozenset(
+    """agent-check allow-0rtt backup check check-reuse-pool check-send-proxy check-ssl
+    check-via-socks4 disabled enabled force-sslv3 force-tlsv10 force-tlsv11 force-tlsv12
+    force-tlsv13 no-agent-check no-backup no-check no-check-reuse-pool no-check-send-proxy
+    no-check-ssl no-send-proxy no-send-proxy-v2 no-send-proxy-v2-ssl no-send-proxy-v2-ssl-cn
+    no-ssl no-ssl-reuse no-sslv3 no-tfo no-tls-tickets no-tlsv10 no-tlsv11 no-tlsv12 no-tlsv13
+    non-stick send-proxy send-proxy-v2 send-proxy-v2-ssl send-proxy-v2-ssl-cn ssl ssl-reuse
+    stick strict-maxconn tfo tls-tickets no-verifyhost""".split()
+)
+
+_DURATION = re.compile(r"(\d+)(us|ms|s|m|h|d)?")
+_UNIT_MS = {None: 1, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def parse_duration(text: str) -> int | None:
+    """A HAProxy duration in milliseconds: ``5s`` -> 5000, ``500ms`` -> 500, ``1m`` -> 60000.
+
+    A bare number is milliseconds; microseconds round up to the next millisecond. Returns
+    ``None`` for anything HAProxy would not read as a duration (``5 s``, ``fast``, ``""``).
+    """
+    m = _DURATION.fullmatch(text)
+    if m is None:
+        return None
+    value = int(m.group(1))
+    unit = m.group(2)
+    if unit == "us":
+        return (value + 999) // 1000
+    return value * _UNIT_MS[unit]
+
+
+def duration_has_unit(text: str) -> bool:
+    """Whether a duration is written with a unit (``5s``) rather than bare (``5000``)."""
+    return not text.isdigit()
+
+
+# --- addresses -------------------------------------------------------------------------------
+
+AddressKind = Literal["ipv4", "ipv6", "hostname", "unix", "abns", "env", "fd", "sockpair", "any", "other"]
+
+_IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+_IPV6 = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
+_HOSTNAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+_PORT = re.compile(r"[+-]?\d+(?:-\d+)?|\$\{?[A-Za-z_][A-Za-z0-9_]*(?:-[^}]*)?\}?")
+_UNIX_PREFIXES = ("unix@", "abns@", "abnsz@", "uxst@", "uxdg@")
+
+
+class Address(BaseModel):
+    """A server or bind address: ``10.0.0.1:80``, ``[::1]:8443``, ``ipv6@::1``,
+    ``unix@/run/app.sock``, ``app.internal:+1``, ``"${BACKEND_HOST}:80"``.
+
+    ``port`` is the port as written (``80``, ``+1``, ``8000-8010``, ``$PORT``); ``port_number``
+    its value when it is one plain number. ``kind`` says what ``host`` is.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    raw: str
+    prefix: str
+    host: str
+    port: str | None
+    kind: AddressKind
+
+    @property
+    def port_number(self) -> int | None:
+        """The port when it is a plain number (not a range, an offset or a variable)."""
+        return int(self.port) if self.port and self.port.isdigit() else None
+
+    @property
+    def is_hostname(self) -> bool:
+        """Whether ``host`` is a DNS name that must be resolved (not an IP, path or variable)."""
+        return self.kind == "hostname"
+
+
+def parse_address(text: str) -> Address:
+    """Read an address the way HAProxy's ``str2sa_range()`` splits it (without resolving)."""
+    prefix = ""
+    rest = text
+    at = text.find("@")
+    if at > 0 and "/" not in text[:at] and ":" not in text[:at]:
+        prefix, rest = text[: at + 1], text[at + 1 :]
+    lowered = prefix.lower()
+    if lowered in _UNIX_PREFIXES or (not prefix and rest.startswith("/")):
+        kind: AddressKind = "abns" if lowered.startswith("abns") else "unix"
+        return Address(raw=text, prefix=prefix, host=rest, port=None, kind=kind)
+    if lowered in ("fd@", "sockpair@"):
+        return Address(raw=text, prefix=prefix, host=rest, port=None, kind=lowered[:-1])  # type: ignore[arg-type]
+
+    host, port = rest, None
+    if rest.startswith("["):
+        close = rest.find("]")
+        if close != -1:
+            host = rest[1:close]
+            tail = rest[close + 1 :]
+            port = tail[1:] if tail.startswith(":") else None
+    elif ":" in rest:
+        # As in HAProxy, the last colon separates the port, even after an unbracketed IPv6.
+        head, _, tail = rest.rpartition(":")
+        if rest.count(":") == 1 or _PORT.fullmatch(tail) or tail == "":
+            host, port = head, tail
+    if port == "":
+        port = None
+    return Address(raw=text, prefix=prefix, host=host, port=port, kind=_host_kind(host, prefix))
+
+
+def _host_kind(host: str, prefix: str) -> AddressKind:
+    if "$" in host:
+        return "env"
+    if host in ("", "*", "::", "0.0.0.0"):
+        return "any"
+    if _IPV4.fullmatch(host):
+        return "ipv4"
+    if ":" in host and _IPV6.fullmatch(host):
+        return "ipv6"
+    if prefix.lower() in ("ipv4@", "ipv6@", "udp@", "udp4@", "udp6@", "tcp@", "tcp4@", "tcp6@", "quic4@", "quic6@", "mptcp@", "mptcp4@", "mptcp6@", ""):
+        if _HOSTNAME.fullmatch(host) and not host.replace(".", "").isdigit():
+            return "hostname"
+    return "other"
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+
+class Param(BaseModel):
+    """One parameter of a server line: ``inter 5s`` (``value`` "5s"), or a flag like ``check``.
+
+    ``word`` is the parameter's keyword, ``value_word`` its argument (``None`` for a flag).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: str | None
+    word: Word
+    value_word: Word | None
+    line: Line
+
+    @property
+    def start(self) -> int:
+        return self.word.start
+
+    @property
+    def end(self) -> int:
+        return (self.value_word or self.word).end
+
+    @property
+    def duration(self) -> int | None:
+        """The value as a duration in milliseconds (``None`` if absent or malformed)."""
+        return parse_duration(self.value) if self.value is not None else None
+
+    @property
+    def integer(self) -> int | None:
+        """The value as an integer (``None`` if absent or not a number)."""
+        if self.value is None:
+            return None
+        try:
+            return int(self.value)
+        except ValueError:
+            return None
+
+
+ServerKind = Literal["server", "default-server", "server-template"]
+
+
+class Server(BaseModel):
+    """A ``server``, ``server-template`` or ``default-server`` line, with its parameters.
+
+    ``params`` holds the parameters written on this line (the last one wins when repeated).
+    ``inherited`` holds what ``default-server`` lines give it (this proxy's over its
+    ``defaults`` section's); it is filled in for the servers of
+    :attr:`haproxy_lint.effective.Proxy.servers`. :meth:`get` looks at both, honouring
+    ``no-<flag>`` on the server line.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ServerKind
+    line: Line
+    name: str | None
+    name_word: Word | None
+    address: Address | None
+    address_word: Word | None
+    params: dict[str, Param]
+    inherited: dict[str, Param] = {}
+
+    @classmethod
+    def from_line(cls, line: Line, inherited: dict[str, Param] | None = None) -> Server:
+        """Read a ``server``, ``server-template`` or ``default-server`` line."""
+        words = line.words
+        kind = line.keyword
+        if kind == "default-server":
+            first_param = 1
+            name_word = address_word = None
+        elif kind == "server-template":
+            first_param = 4
+            name_word = words[1] if len(words) > 1 else None
+            address_word = words[3] if len(words) > 3 else None
+        else:
+            first_param = 3
+            name_word = words[1] if len(words) > 1 else None
+            address_word = words[2] if len(words) > 2 else None
+        return _trusted(
+            cls,
+            {
+                "kind": kind,
+                "line": line,
+                "name": name_word.value if name_word else None,
+                "name_word": name_word,
+                "address": parse_address(address_word.value) if address_word else None,
+                "address_word": address_word,
+                "params": _read_params(line, first_param),
+                "inherited": inherited or {},
+            },
+        )
+
+    def get(self, name: str) -> Param | None:
+        """The effective parameter ``name``: this line's, else the inherited one.
+
+        A ``no-<name>`` flag on this line (``no-check``, ``no-ssl``) cancels an inherited
+        ``<name>``; likewise ``<name>`` cancels an inherited ``no-<name>``.
+        """
+        own = self.params.get(name)
+        if own is not None:
+            return own
+        if ("no-" + name) in self.params:
+            return None
+        return self.inherited.get(name)
+
+    def has(self, flag: str) -> bool:
+        """Whether the flag is effectively set (``check``, ``ssl``, ``backup``...)."""
+        return self.get(flag) is not None
+
+    def value(self, name: str) -> str | None:
+        param = self.get(name)
+        return param.value if param else None
+
+    def duration(self, name: str) -> int | None:
+        param = self.get(name)
+        return param.duration if param else None
+
+    def integer(self, name: str) -> int | None:
+        param = self.get(name)
+        return param.integer if param else None
+
+    @property
+    def check(self) -> bool:
+        return self.has("check")
+
+    @property
+    def backup(self) -> bool:
+        return self.has("backup")
+
+    @property
+    def ssl(self) -> bool:
+        return self.has("ssl")
+
+    @property
+    def inter(self) -> int:
+        """Effective ``inter`` in ms (HAProxy's default: 2s)."""
+        return self.duration("inter") or 2000
+
+    @property
+    def fastinter(self) -> int:
+        """Effective ``fastinter`` in ms (defaults to ``inter``)."""
+        return self.duration("fastinter") or self.inter
+
+    @property
+    def downinter(self) -> int:
+        """Effective ``downinter`` in ms (defaults to ``inter``)."""
+        return self.duration("downinter") or self.inter
+
+    @property
+    def fall(self) -> int:
+        """Effective ``fall`` (HAProxy's default: 3)."""
+        value = self.integer("fall")
+        return 3 if value is None else value
+
+    @property
+    def rise(self) -> int:
+        """Effective ``rise`` (HAProxy's default: 2)."""
+        value = self.integer("rise")
+        return 2 if value is None else value
+
+    @property
+    def verify(self) -> str | None:
+        return self.value("verify")
+
+    @property
+    def sni(self) -> str | None:
+        return self.value("sni")
+
+    @property
+    def check_port(self) -> int | None:
+        """The ``port`` parameter (health checks go to this port) as a number."""
+        value = self.value("port")
+        return int(value) if value and value.isdigit() else None
+
+    @property
+    def resolvers(self) -> str | None:
+        return self.value("resolvers")
+
+    @property
+    def init_addr(self) -> list[str]:
+        """The ``init-addr`` methods in order (``["last", "libc", "none"]``), or ``[]``."""
+        value = self.value("init-addr")
+        return value.split(",") if value else []
+
+
+def _param(name: str, word: Word, value_word: Word | None, line: Line) -> Param:
+    value = value_word.value if value_word is not None else None
+    return _trusted(Param, {"name": name, "value": value, "word": word, "value_word": value_word, "line": line})
+
+
+def _read_params(line: Line, first: int) -> dict[str, Param]:
+    params: dict[str, Param] = {}
+    words = line.words
+    i = first
+    n = len(words)
+    while i < n:
+        word = words[i]
+        name = word.value
+        if name in SERVER_FLAGS:
+            params[name] = _param(name, word, None, line)
+            i += 1
+            continue
+        if name.startswith("set-proxy-v2-tlv-fmt("):
+            name = "set-proxy-v2-tlv-fmt"
+        value_word = words[i + 1] if i + 1 < n else None
+        params[name] = _param(name, word, value_word, line)
+        i += 2
+        if name == "source":
+            # source <addr> [usesrc <addr>] [interface <name>]
+            while i + 1 < n and words[i].value in ("usesrc", "interface"):
+                sub = words[i]
+                params[sub.value] = _param(sub.value, sub, words[i + 1], line)
+                i += 2
+    return params
