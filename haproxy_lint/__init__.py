@@ -1,7 +1,60 @@
-"""haproxy-lint: lint and safely fix HAProxy configuration files."""
+"""haproxy-lint: lint and safely fix HAProxy configuration files.
 
+The public API::
+
+    import haproxy_lint
+
+    config = haproxy_lint.parse(text)            # typed, lossless model; to_text() == text
+    diagnostics = haproxy_lint.lint(text)        # findings, sorted by position
+    result = haproxy_lint.fix(text)              # result.text: the text with safe fixes applied
+    settings = haproxy_lint.Settings(select=["HL1"], target_version="2.8")
+
+Everything not listed in ``__all__`` is private and may change.
+"""
+
+__version__ = "0.1.0"
+
+from .diagnostics import Diagnostic, Edit, Fix, Severity
+from .effective import Proxy, Setting
 from .errors import ParseError
+from .fix import FixResult, fix
+from .linter import lint, lint_configs
 from .model import Config, Line, Section, Word
 from .parser import parse, parse_file, read_text
+from .registry import all_rules, get_rule
+from .rule import Context, Rule
+from .settings import Settings, Thresholds
+from .views import Address, Param, Server, parse_address, parse_duration
 
-__all__ = ["Config", "Line", "ParseError", "Section", "Word", "parse", "parse_file", "read_text"]
+__all__ = [
+    "Address",
+    "Config",
+    "Context",
+    "Diagnostic",
+    "Edit",
+    "Fix",
+    "FixResult",
+    "Line",
+    "Param",
+    "ParseError",
+    "Proxy",
+    "Rule",
+    "Section",
+    "Server",
+    "Setting",
+    "Settings",
+    "Severity",
+    "Thresholds",
+    "Word",
+    "__version__",
+    "all_rules",
+    "fix",
+    "get_rule",
+    "lint",
+    "lint_configs",
+    "parse",
+    "parse_address",
+    "parse_duration",
+    "parse_file",
+    "read_text",
+]

@@ -1,0 +1,185 @@
+"""The ``haproxy-lint`` command.
+
+``haproxy-lint [OPTIONS] PATH...`` lints files (``-`` reads standard input);
+``haproxy-lint rules`` lists the rules; ``haproxy-lint rule CODE`` shows one rule's page.
+
+Exit codes: 0 when nothing at warning level or above remains, 1 when something does, 2 for a
+usage error or a file that cannot be read or parsed. Errors are one line
+(``path:line:col: error: message``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from . import __version__
+from .diagnostics import Severity
+from .errors import ParseError
+from .linter import lint_configs
+from .model import Config
+from .output import FORMATS, Report, render
+from .parser import parse, read_text
+from .registry import RuleError, all_rules, get_rule
+from .settings import Settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "rules", "rule")
+
+
+class _DefaultToCheck(click.Group):
+    """``haproxy-lint PATH`` means ``haproxy-lint check PATH``; ``rules``/``rule`` are commands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="haproxy-lint")
+def main() -> None:
+    """Lint HAProxy configuration files: find what leaves backends DOWN, insecure or silently
+    misbehaving. Run `haproxy-lint PATH...`; see `haproxy-lint rules` for what it checks."""
+
+
+def _codes(values: Sequence[str]) -> list[str]:
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes or prefixes, comma-separated).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (codes or prefixes).")
+@click.option("--target-version", metavar="X.Y", help="HAProxy version the configuration is for (default: 3.2).")
+@click.option("--stdin-filename", metavar="PATH", help="Name to report for standard input.")
+def check(
+    paths: tuple[str, ...],
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    target_version: str | None,
+    stdin_filename: str | None,
+) -> None:
+    """Lint configuration files; files passed together are one configuration."""
+    options: dict[str, object] = {}
+    if select:
+        options["select"] = _codes(select)
+    if ignore:
+        options["ignore"] = _codes(ignore)
+    if target_version:
+        options["target_version"] = target_version
+    try:
+        settings = Settings(**options)
+    except ValueError as exc:
+        raise click.UsageError(_first_error(exc)) from None
+
+    report = Report()
+    configs: list[Config] = []
+    for path in paths:
+        name = (stdin_filename or "<stdin>") if path == "-" else path
+        try:
+            text = sys.stdin.read() if path == "-" else read_text(path)
+            config = parse(text, name)
+            report.sources[name] = text
+            report.files += 1
+            if config.errors:
+                report.errors.extend(config.errors)
+            else:
+                configs.append(config)
+        except ParseError as exc:
+            report.errors.append(exc)
+    try:
+        report.diagnostics = lint_configs(configs, settings) if configs else []
+    except RuleError as exc:
+        _fail(str(exc))
+    _emit(render(report, fmt, color=_use_color()))
+    if report.errors:
+        sys.exit(EXIT_ERROR)
+    worst = max((d.severity.rank for d in report.diagnostics), default=-1)
+    sys.exit(EXIT_FINDINGS if worst >= Severity.WARNING.rank else EXIT_OK)
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List every rule: code, name, default severity, fix, versions."""
+    rows = [("CODE", "NAME", "SEVERITY", "FIX", "VERSIONS")]
+    for rule in _rules():
+        rows.append((rule.code, rule.name, rule.severity.value, rule.fixable or "-", rule.versions or "all"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        _emit("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Show the documentation of one rule (by code or name)."""
+    _rules()
+    rule = get_rule(code)
+    if rule is None:
+        raise click.UsageError(f"no rule {code!r}; `haproxy-lint rules` lists them")
+    from .docs import rule_page
+
+    _emit(rule_page(rule))
+
+
+def _rules():
+    try:
+        return all_rules()
+    except RuleError as exc:
+        _fail(str(exc))
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _emit(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `haproxy-lint ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"haproxy-lint: error: {message}\n")
+    sys.exit(EXIT_ERROR)
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        field = ".".join(str(part) for part in first.get("loc", ())).replace("_", "-")
+        message = str(first.get("msg", exc)).removeprefix("Value error, ")
+        return f"--{field}: {message}" if field else message
+    return str(exc)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code (usage errors on one line, exit 2)."""
+    try:
+        main.main(args=list(argv) if argv is not None else None, prog_name="haproxy-lint", standalone_mode=False)
+    except click.UsageError as exc:
+        sys.stderr.write(f"haproxy-lint: error: {exc.format_message()}\n")
+        return EXIT_ERROR
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        sys.stderr.write("haproxy-lint: interrupted\n")
+        return EXIT_ERROR
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    return EXIT_OK
+
+
+def entry_point() -> None:
+    """The ``haproxy-lint`` console script."""
+    sys.exit(run())

@@ -1,0 +1,67 @@
+"""The engine: run the enabled rules over a configuration, in one walk, and collect findings."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+
+from .diagnostics import Diagnostic
+from .model import Config
+from .parser import parse
+from .registry import all_rules
+from .rule import Context, Rule
+from .settings import Settings, version_matches
+
+__all__ = ["enabled_rules", "lint", "lint_configs"]
+
+
+def enabled_rules(settings: Settings) -> list[Rule]:
+    """Instances of the rules that run under ``settings`` (selection and target version)."""
+    version = settings.version
+    return [
+        rule()
+        for rule in all_rules()
+        if settings.is_enabled(rule.code) and version_matches(rule.versions, version)
+    ]
+
+
+def lint(
+    source: str | Config,
+    settings: Settings | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> list[Diagnostic]:
+    """Lint a configuration given as text or as a parsed :class:`Config`.
+
+    Returns the diagnostics sorted by position. Raises :class:`ParseError` when the text does
+    not parse (including a line HAProxy could not read, see :attr:`Config.errors`).
+    """
+    config = parse(source, path) if isinstance(source, str) else source
+    return lint_configs([config], settings)
+
+
+def lint_configs(configs: Sequence[Config], settings: Settings | None = None) -> list[Diagnostic]:
+    """Lint several files that HAProxy reads together (``haproxy -f a.cfg -f b.cfg``)."""
+    settings = settings or Settings()
+    for config in configs:
+        config.check()
+    rules = enabled_rules(settings)
+    by_keyword: dict[str, list[Rule]] = defaultdict(list)
+    for rule in rules:
+        for keyword in rule.keywords:
+            by_keyword[keyword].append(rule)
+    found: list[Diagnostic] = []
+    for config in configs:
+        ctx = Context(config, settings, configs)
+        if by_keyword:
+            for section in config.sections:
+                for line in section.directives:
+                    for rule in by_keyword.get(line.keyword, ()):
+                        found.extend(rule.check_line(ctx, line, section))
+            for line in config.preamble:
+                for rule in by_keyword.get(line.keyword, ()):
+                    found.extend(rule.check_line(ctx, line, None))
+        for rule in rules:
+            found.extend(rule.check(ctx))
+    # A rule may reach the same finding twice (through check_line and check): report it once.
+    return sorted(dict.fromkeys(found), key=lambda d: d.sort_key)

@@ -1,0 +1,39 @@
+"""Output formats: each module turns findings into text for one audience.
+
+Every formatter takes a :class:`Report` and returns a string; none of them lints or prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic
+from ..errors import ParseError
+
+__all__ = ["FORMATS", "Report", "render"]
+
+
+@dataclass
+class Report:
+    """Everything one run found: diagnostics, files that could not be read, fix counts."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+    files: int = 0
+    #: Source text by path, for showing the offending line under a diagnostic.
+    sources: dict[str, str] = field(default_factory=dict)
+    fixed: int = 0
+    unsafe_fixable: int = 0
+
+
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    """The report in format ``fmt`` (one of :data:`FORMATS`)."""
+    from . import json as json_output
+    from . import text
+
+    if fmt == "json":
+        return json_output.render(report)
+    return text.render(report, color=color)
+
+
+FORMATS = ("text", "json")

@@ -1,0 +1,80 @@
+"""Human output, like a compiler's: ``path:line:col: CODE [severity] message``, the source line,
+a caret under the exact span, then a one-line summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..diagnostics import Diagnostic
+from ..errors import ParseError
+from . import Report
+
+_COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m", "bold": "\x1b[1m", "dim": "\x1b[2m"}
+_RESET = "\x1b[0m"
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{_COLORS[style]}{text}{_RESET}" if color else text
+
+
+def caret_lines(source_line: str, column: int, width: int = 1) -> list[str]:
+    """The source line and a caret line under ``column`` (1-based), tabs kept for alignment."""
+    source_line = source_line.rstrip("\r\n")
+    prefix = "".join(ch if ch == "\t" else " " for ch in source_line[: column - 1])
+    return [f"  {source_line}", f"  {prefix}{'^' * max(1, width)}"]
+
+
+def format_error(error: ParseError, *, color: bool = False) -> str:
+    """``path:line:col: error: message`` plus the source line and a caret where known."""
+    head = f"{error.location()}: {_paint('error', 'error', color)}: {error.message}"
+    lines = [head]
+    if error.source_line is not None and error.column is not None:
+        lines += caret_lines(error.source_line, error.column)
+    return "\n".join(lines)
+
+
+def format_diagnostic(diag: Diagnostic, source: str | None, *, color: bool = False) -> str:
+    fixable = " [*]" if diag.fix is not None and diag.fix.applicability == "safe" else ""
+    head = (
+        f"{diag.path or '<string>'}:{diag.line}:{diag.column}: "
+        f"{_paint(diag.code, 'bold', color)} [{_paint(diag.severity.value, diag.severity.value, color)}]"
+        f"{fixable} {diag.message}"
+    )
+    lines = [head]
+    if source is not None:
+        source_lines = source.split("\n")
+        if diag.line <= len(source_lines):
+            text = source_lines[diag.line - 1]
+            width = (diag.end_column - diag.column) if diag.end_line == diag.line else len(text.rstrip("\r")) - diag.column + 1
+            lines += caret_lines(text, diag.column, width)
+    return "\n".join(lines)
+
+
+def summary(report: Report) -> str:
+    counts = Counter(d.severity.value for d in report.diagnostics)
+    total = len(report.diagnostics)
+    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    parts: list[str] = []
+    if report.errors:
+        parts.append(f"{len(report.errors)} file{'s' if len(report.errors) != 1 else ''} could not be read")
+    if total:
+        by = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info") if counts[s])
+        parts.append(f"found {total} problem{'s' if total != 1 else ''} ({by}) in {files}")
+    else:
+        parts.append(f"no problems in {files}")
+    safe = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability == "safe")
+    if report.fixed:
+        parts.append(f"fixed {report.fixed}")
+    if safe:
+        parts.append(f"{safe} fixable with --fix")
+    if report.unsafe_fixable:
+        parts.append(f"{report.unsafe_fixable} more with --unsafe-fixes")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    blocks = [format_error(e, color=color) for e in report.errors]
+    blocks += [format_diagnostic(d, report.sources.get(d.path or ""), color=color) for d in report.diagnostics]
+    blocks.append(summary(report))
+    return "\n".join(blocks) + "\n"

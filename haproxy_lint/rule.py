@@ -1,0 +1,191 @@
+"""The base class of every rule, and the context a rule works in.
+
+A rule is a small class: a stable ``code``, a kebab-case ``name``, a default ``severity``, the
+HAProxy ``versions`` it applies to, and a docstring that is its documentation, in sections
+("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Exceptions").
+It looks at the typed model and yields diagnostics; it never reads files or prints.
+
+Two ways to look, which the engine combines into one walk over the configuration:
+``check_line`` is called for each directive whose keyword is in ``keywords`` (most rules), and
+``check`` once per configuration (rules that compare several lines or sections).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import ClassVar, Union
+
+from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+from .effective import Proxy, Setting
+from .model import Config, Line, Section, Word
+from .settings import Settings
+from .views import Param
+
+__all__ = ["Context", "Rule", "Target"]
+
+#: What a diagnostic can point at: a word, a server parameter, a setting, a whole line, or a
+#: ``(start, end)`` span of offsets.
+Target = Union[Word, Param, Setting, Line, tuple[int, int]]
+
+_SECTION_TITLE = re.compile(r"^## (.+)$", re.M)
+
+
+class Rule:
+    """Base class of rules. Subclasses set the class attributes and override a ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    #: Versions the rule applies to, as bounds on the target version ("" = all, ">=2.2").
+    versions: ClassVar[str] = ""
+    #: The kind of fix the rule offers, if any ("safe", "unsafe"), for the rule table and docs.
+    fixable: ClassVar[Applicability | None] = None
+    #: Keywords of the directives ``check_line`` wants to see.
+    keywords: ClassVar[frozenset[str]] = frozenset()
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        """Look at the whole configuration (``ctx.config``)."""
+        return ()
+
+    def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        """Look at one directive whose keyword is in :attr:`keywords`."""
+        return ()
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first paragraph of the docstring's "What it does" section, on one line."""
+        doc = cls.documentation().get("What it does", "")
+        return " ".join(doc.split("\n\n")[0].split())
+
+    @classmethod
+    def documentation(cls) -> dict[str, str]:
+        """The docstring's sections, by title (the text before the first title is "What it does")."""
+        doc = _dedent(cls.__doc__ or "")
+        parts = _SECTION_TITLE.split(doc)
+        sections = {"What it does": parts[0].strip()} if parts[0].strip() else {}
+        for title, body in zip(parts[1::2], parts[2::2]):
+            sections[title.strip()] = body.strip("\n").rstrip()
+        return sections
+
+
+class Context:
+    """What a rule can see: the configuration, the settings, and helpers to report findings.
+
+    ``configs`` holds every file linted together (HAProxy reads several ``-f`` files as one
+    configuration), ``config`` the one being checked now.
+    """
+
+    def __init__(self, config: Config, settings: Settings, configs: Sequence[Config] | None = None) -> None:
+        self.config = config
+        self.settings = settings
+        self.configs: Sequence[Config] = configs or (config,)
+        self._text: str | None = None
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """The target HAProxy version as ``(major, minor)``."""
+        return self.settings.version
+
+    @property
+    def proxies(self) -> list[Proxy]:
+        """The configuration's proxies with their effective settings."""
+        return self.config.proxies
+
+    @property
+    def text(self) -> str:
+        """The configuration's text (the one fix offsets refer to)."""
+        if self._text is None:
+            self._text = self.config.to_text()
+        return self._text
+
+    @property
+    def eol(self) -> str:
+        """The file's line ending, for inserted lines: ``\\r\\n`` if its first line has one."""
+        for line in self.config.lines:
+            if line.eol:
+                return line.eol
+        return "\n"
+
+    def indent(self, section: Section) -> str:
+        """The indent the section's directives use (the first one's), else four spaces."""
+        for line in section.directives:
+            if line.indent:
+                return line.indent
+        return "    "
+
+    def report(
+        self,
+        rule: Rule,
+        target: Target,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        """A diagnostic of ``rule`` on ``target``, with the configured severity."""
+        start, end = span(target)
+        line, column = self.config.position(start)
+        end_line, end_column = self.config.position(end)
+        return Diagnostic(
+            code=rule.code,
+            name=rule.name,
+            severity=self.settings.severity_of(rule.code, severity or rule.severity),
+            message=message,
+            path=self.config.path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            start=start,
+            end=end,
+            fix=fix,
+        )
+
+    # --- building fixes -------------------------------------------------------------------
+
+    def fix(self, title: str, applicability: Applicability, *edits: Edit) -> Fix:
+        return Fix(title=title, applicability=applicability, edits=tuple(edits))
+
+    def replace(self, target: Target, text: str) -> Edit:
+        """Replace what ``target`` covers with ``text``."""
+        start, end = span(target)
+        return Edit(start=start, end=end, text=text)
+
+    def insert_after(self, line: Line, section: Section, *new_lines: str) -> Edit:
+        """Insert lines after ``line``, at the section's indent, with the file's line ending."""
+        eol = line.eol or self.eol
+        indent = self.indent(section)
+        body = "".join(indent + text + eol for text in new_lines)
+        if not line.eol:  # the last line of a file without a final newline
+            return Edit(start=line.end, end=line.end, text=eol + body[: -len(eol)])
+        return Edit(start=line.end, end=line.end, text=body)
+
+    def append_words(self, line: Line, text: str) -> Edit:
+        """Add words at the end of a directive, before its trailing blanks and comment."""
+        last = line.words[-1]
+        return Edit(start=last.end, end=last.end, text=" " + text)
+
+    def delete_line(self, line: Line) -> Edit:
+        return Edit(start=line.start, end=line.end, text="")
+
+
+def span(target: Target) -> tuple[int, int]:
+    """The ``(start, end)`` offsets a target covers; a line covers its words, not its comment."""
+    if isinstance(target, tuple):
+        return target
+    if isinstance(target, Line):
+        words = target.words
+        if not words:
+            return target.start, target.content_end
+        return words[0].start, words[-1].end
+    if isinstance(target, Setting):
+        return span(target.word if target.word is not None else target.line)
+    return target.start, target.end
+
+
+def _dedent(doc: str) -> str:
+    lines = doc.expandtabs().split("\n")
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    margin = min(indents, default=0)
+    return "\n".join([lines[0].strip()] + [line[margin:] for line in lines[1:]]).strip()

@@ -1,0 +1,1 @@
+"""HL4xx: DNS and addresses."""

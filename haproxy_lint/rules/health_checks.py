@@ -1,0 +1,1 @@
+"""HL1xx: health checks."""

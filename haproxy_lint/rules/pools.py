@@ -1,0 +1,1 @@
+"""HL5xx: pool composition."""

@@ -1,0 +1,126 @@
+"""The linter's settings: which rules run, how severe they are, and for which HAProxy."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .diagnostics import Severity
+
+__all__ = ["DEFAULT_TARGET_VERSION", "Settings", "Thresholds", "parse_version", "version_matches"]
+
+#: The newest HAProxy LTS branch the keyword tables cover.
+DEFAULT_TARGET_VERSION = "3.2"
+
+_CODE_PREFIX = re.compile(r"HL\d{0,3}")
+_VERSION = re.compile(r"(\d+)\.(\d+)(?:\.\d+)?")
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    """``"2.6"`` or ``"2.6.12"`` -> ``(2, 6)``; ``ValueError`` for anything else."""
+    m = _VERSION.fullmatch(text.strip())
+    if m is None:
+        raise ValueError(f"not a HAProxy version: {text!r} (expected MAJOR.MINOR, like 2.8)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def version_matches(spec: str, version: tuple[int, int]) -> bool:
+    """Whether ``version`` satisfies ``spec``: ``""`` (any), ``">=2.2"``, ``"<2.2"``, or
+    several comma-separated bounds (``">=2.2,<2.8"``)."""
+    for bound in filter(None, (part.strip() for part in spec.split(","))):
+        m = re.fullmatch(r"(>=|<=|>|<|==)?\s*(\d+\.\d+)", bound)
+        if m is None:
+            raise ValueError(f"bad version bound {bound!r}")
+        op, other = m.group(1) or "==", parse_version(m.group(2))
+        ok = {
+            ">=": version >= other,
+            "<=": version <= other,
+            ">": version > other,
+            "<": version < other,
+            "==": version == other,
+        }[op]
+        if not ok:
+            return False
+    return True
+
+
+class Thresholds(BaseModel):
+    """Time limits, in milliseconds, of the detection and recovery rules (HL204, HL205)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    #: A recovered server should be back in service within this time (rise x inter).
+    recovery_ms: int = Field(default=60_000, gt=0, alias="recovery-ms")
+    #: A dead server should be taken out of service within this time (fall x inter).
+    detection_ms: int = Field(default=60_000, gt=0, alias="detection-ms")
+
+
+def _check_codes(codes: list[str]) -> list[str]:
+    for code in codes:
+        if code != "ALL" and not _CODE_PREFIX.fullmatch(code):
+            raise ValueError(f"{code!r} is not a rule code or prefix (like HL101, HL1 or HL)")
+    return codes
+
+
+class Settings(BaseModel):
+    """Which rules run and how.
+
+    ``select``/``ignore``/``extend_select`` take codes and prefixes (``HL201``, ``HL2``,
+    ``HL``; ``ALL`` = ``HL``); as in ruff, the most specific matching entry decides, and
+    ``ignore`` wins a tie. ``severity`` overrides a rule's default severity by code.
+    ``target_version`` is the HAProxy version the configuration is written for.
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    select: list[str] = Field(default_factory=lambda: ["HL"])
+    ignore: list[str] = Field(default_factory=list)
+    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    target_version: str = Field(default=DEFAULT_TARGET_VERSION, alias="target-version")
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+
+    @field_validator("select", "ignore", "extend_select")
+    @classmethod
+    def _codes(cls, codes: list[str]) -> list[str]:
+        return _check_codes(codes)
+
+    @field_validator("severity")
+    @classmethod
+    def _severity_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
+        _check_codes(list(value))
+        return value
+
+    @field_validator("target_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        major, minor = parse_version(value)
+        return f"{major}.{minor}"
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """The target version as ``(major, minor)``."""
+        return parse_version(self.target_version)
+
+    def is_enabled(self, code: str) -> bool:
+        """Whether the rule ``code`` runs under these settings."""
+        best_select = max((_match(p, code) for p in self.select + self.extend_select), default=-1)
+        best_ignore = max((_match(p, code) for p in self.ignore), default=-1)
+        return best_select >= 0 and best_select > best_ignore
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        """The severity of ``code``: the most specific override, else ``default``."""
+        best, found = -1, default
+        for prefix, severity in self.severity.items():
+            score = _match(prefix, code)
+            if score > best:
+                best, found = score, severity
+        return found
+
+
+def _match(prefix: str, code: str) -> int:
+    """How specifically ``prefix`` selects ``code`` (its length), or -1."""
+    if prefix == "ALL":
+        return 0
+    return len(prefix) if code.startswith(prefix) else -1
