@@ -1,0 +1,236 @@
+"""The parser: lossless round trip, sections, words, conditional blocks and located errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from haproxy_lint import ParseError, parse, parse_file, read_text
+
+from .conftest import corpus_files, read_corpus
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_corpus_round_trips_byte_for_byte(path):
+    text = read_corpus(path)
+    config = parse(text)
+    assert config.to_text() == text
+    # every byte belongs to exactly one line: the lines tile the text
+    position = len(config.bom)
+    for line in config.lines:
+        assert line.start == position
+        assert text[line.start : line.end] == line.to_text()
+        position = line.end
+    assert position == len(text)
+
+
+def test_corpus_has_every_file():
+    assert len(corpus_files()) == 286
+
+
+SAMPLE = (
+    "\ufeff# comment with non-ASCII: café ✓\r\n"
+    "global\r\n"
+    "\tdaemon\t# tab-indented\r\n"
+    "\r\n"
+    "defaults base\r\n"
+    "    timeout connect 5s\r\n"
+    "frontend fe from base\r\n"
+    '    http-request set-header X-Test "a b\\"c" if { path_beg /x }\r\n'
+    "    acl a hdr(host) -i a\\ b 'c d' e\\#f#comment\r\n"
+    "backend be\r\n"
+    "    server s1 10.0.0.1:80 check   "
+)
+
+
+def test_sample_round_trips_and_keeps_bom_crlf_and_missing_final_newline():
+    config = parse(SAMPLE)
+    assert config.to_text() == SAMPLE
+    assert config.bom == "\ufeff"
+    assert config.lines[0].kind == "comment"
+    assert config.lines[0].eol == "\r\n"
+    assert config.lines[-1].eol == ""
+    assert config.lines[-1].parts.seps[-1] == "   "
+
+
+def test_sections_kinds_names_and_from():
+    config = parse(SAMPLE)
+    assert [(s.kind, s.name, s.from_name) for s in config.sections] == [
+        ("global", None, None),
+        ("defaults", "base", None),
+        ("frontend", "fe", "base"),
+        ("backend", "be", None),
+    ]
+    assert [d.keyword for d in config.sections[0].directives] == ["daemon"]
+
+
+def test_words_raw_value_and_offsets():
+    config = parse(SAMPLE)
+    frontend = config.sections[2]
+    header = frontend.directives[0]
+    assert [w.value for w in header.words] == [
+        "http-request", "set-header", "X-Test", 'a b"c', "if", "{", "path_beg", "/x", "}"
+    ]
+    assert header.words[3].raw == '"a b\\"c"'
+    for word in header.words:
+        assert SAMPLE[word.start : word.end] == word.raw
+    acl = frontend.directives[1]
+    assert [w.value for w in acl.words] == ["acl", "a", "hdr(host)", "-i", "a b", "c d", "e#f"]
+    assert acl.comment == "#comment"
+
+
+@pytest.mark.parametrize(
+    "line, values",
+    [
+        ("a b\tc", ["a", "b", "c"]),
+        ('a "b c" d', ["a", "b c", "d"]),
+        ("a 'b \\ c'", ["a", "b \\ c"]),  # single quotes are literal
+        ('a "x"\'y\'z', ["a", "xyz"]),  # quoted parts glue into one word
+        ('a "$HOME" "${H}" "${H-x y}"', ["a", "$HOME", "${H}", "${H-x y}"]),  # kept as written
+        ("a \\x41\\1", ["a", "A\\1"]),  # hex escape; unknown escape keeps its backslash
+        ('a "" b', ["a", "", "b"]),  # an empty argument
+        ("a#b c", ["a"]),  # '#' ends the line even inside a word
+        ('a "#b" c', ["a", "#b", "c"]),
+        ("\\#a", ["#a"]),
+    ],
+)
+def test_word_splitting_follows_haproxy(line, values):
+    config = parse("global\n    " + line + "\n")
+    assert config.sections[0].directives[0].values == values
+
+
+def test_unknown_keyword_is_a_normal_directive():
+    config = parse("backend b\n    frobnicate the widget\n")
+    assert config.sections[0].directives[0].keyword == "frobnicate"
+
+
+def test_directives_before_any_section_are_kept_in_the_preamble():
+    config = parse("daemon\nglobal\n")
+    assert [d.keyword for d in config.preamble] == ["daemon"]
+
+
+def test_section_keyword_followed_by_a_comment_opens_a_section():
+    config = parse("global#the global section\n    daemon#daemonize\nfrontend         foo\n")
+    assert [(s.kind, s.name) for s in config.sections] == [("global", None), ("frontend", "foo")]
+    assert config.sections[0].directives[0].keyword == "daemon"
+
+
+def test_a_keyword_that_only_starts_like_a_section_is_a_directive():
+    config = parse("backend b\n    backends x\n    global-thing y\n")
+    assert [s.kind for s in config.sections] == ["backend"]
+    assert [d.keyword for d in config.sections[0].directives] == ["backends", "global-thing"]
+
+
+def test_every_section_keyword_up_to_3_2():
+    kinds = (
+        "global defaults frontend backend listen resolvers peers userlist mailers program "
+        "http-errors ring cache log-forward log-profile fcgi-app crt-store traces acme"
+    ).split()
+    config = parse("".join(f"{kind} n{i}\n    x\n" for i, kind in enumerate(kinds)))
+    assert [s.kind for s in config.sections] == kinds
+
+
+def test_conditional_blocks_nest_and_mark_depth():
+    text = (
+        "global\n"
+        ".if defined(A)\n"
+        "    daemon\n"
+        "  .if streq(\"$B\",x)\n"
+        "    nbthread 2\n"
+        "  .elif defined(C)\n"
+        "    nbthread 3\n"
+        "  .else\n"
+        "    nbthread 4\n"
+        "  .endif\n"
+        ".endif\n"
+        ".notice \"hello\"\n"
+        "    maxconn 10\n"
+    )
+    config = parse(text)
+    assert config.to_text() == text
+    kinds = [(line.kind, line.depth) for line in config.lines]
+    assert kinds == [
+        ("section", 0), ("if", 0), ("directive", 1), ("if", 1), ("directive", 2), ("elif", 1),
+        ("directive", 2), ("else", 1), ("directive", 2), ("endif", 1), ("endif", 0),
+        ("message", 0), ("directive", 0),
+    ]
+    assert [d.keyword for d in config.sections[0].directives] == ["daemon", "nbthread", "nbthread", "nbthread", "maxconn"]
+
+
+def test_a_conditional_block_may_hold_whole_sections():
+    config = parse(".if defined(X)\nbackend a\n    server s 1.1.1.1:80\n.endif\nbackend b\n")
+    assert [s.name for s in config.sections] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "text, line, column, message",
+    [
+        ("global\n.endif\n", 2, 1, "'.endif' without a matching '.if'"),
+        ("global\n  .else\n", 2, 3, "'.else' without a matching '.if'"),
+        ("global\n.if 1\n.if 2\n.endif\n", 2, 1, "'.if' block is never closed"),
+        ("global\n.if 1\n.else\n.elif 2\n.endif\n", 4, 1, "'.elif' after '.else'"),
+    ],
+)
+def test_broken_conditional_blocks_are_located_errors(text, line, column, message):
+    with pytest.raises(ParseError) as info:
+        parse(text, "x.cfg")
+    error = info.value
+    assert (error.path, error.line, error.column) == ("x.cfg", line, column)
+    assert message in error.message
+
+
+def test_unterminated_quote_is_recorded_and_the_rest_still_parses():
+    text = 'global\n    log "/dev/log local0\nbackend b\n'
+    config = parse(text, "q.cfg")
+    assert config.to_text() == text
+    assert [s.kind for s in config.sections] == ["global", "backend"]
+    (error,) = config.errors
+    assert (error.line, error.column) == (2, 9)
+    assert "unterminated double quote" in error.message
+    with pytest.raises(ParseError):
+        config.check()
+
+
+def test_single_quote_unterminated():
+    config = parse("global\n    a 'b c\n")
+    assert config.errors[0].column == 7
+    assert "single quote" in config.errors[0].message
+
+
+def test_positions_are_one_based_lines_and_columns():
+    config = parse("global\n    daemon\n")
+    word = config.sections[0].directives[0].words[0]
+    assert config.position(word.start) == (2, 5)
+
+
+def test_read_text_errors(tmp_path):
+    with pytest.raises(ParseError, match="no such file"):
+        read_text(tmp_path / "missing.cfg")
+    with pytest.raises(ParseError, match="directory"):
+        read_text(tmp_path)
+    latin = tmp_path / "latin.cfg"
+    latin.write_bytes(b"global\n    log caf\xe9\n")
+    with pytest.raises(ParseError) as info:
+        read_text(latin)
+    assert (info.value.line, info.value.column) == (2, 12)
+    assert "not UTF-8" in info.value.message
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    # Tests run as root in CI, where chmod 000 does not stop reads: make open() refuse instead.
+    path = tmp_path / "secret.cfg"
+    path.write_text("global\n")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("builtins.open", refuse)
+    with pytest.raises(ParseError, match="cannot read: Permission denied"):
+        read_text(path)
+
+
+def test_parse_file_keeps_crlf(tmp_path):
+    path = tmp_path / "crlf.cfg"
+    path.write_bytes(b"global\r\n    daemon\r\n")
+    config = parse_file(path)
+    assert config.path == str(path)
+    assert config.to_text() == "global\r\n    daemon\r\n"

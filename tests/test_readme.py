@@ -1,0 +1,31 @@
+"""The README's quick start stays true: CI runs its second command, and the first lints the
+bundled example."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import ROOT
+
+
+def quick_start_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)\n```", section.replace("\n   ", "\n"))
+
+
+def test_quick_start_has_exactly_two_commands():
+    commands = quick_start_commands()
+    assert len(commands) == 2, commands
+    assert all("\n" not in command for command in commands)
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert quick_start_commands()[1] in ci
+
+
+def test_first_command_lints_a_bundled_example():
+    install_and_run = quick_start_commands()[0]
+    example = install_and_run.split("haproxy-lint ", 1)[1]
+    assert (ROOT / example).is_file()
