@@ -1,0 +1,1 @@
+"""HL6xx: deprecated and removed syntax, by target version."""

@@ -1,0 +1,1 @@
+"""HL7xx: runtime API and observability."""

@@ -1,0 +1,1 @@
+"""HL8xx: security."""

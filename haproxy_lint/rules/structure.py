@@ -1,0 +1,1 @@
+"""HL9xx: structure: names, references and keywords across the whole configuration."""
