@@ -18,13 +18,13 @@ import click
 
 from . import __version__
 from .diagnostics import Severity
-from .errors import ParseError
+from .fix import FixLoopError
 from .linter import lint_configs
-from .model import Config
 from .output import FORMATS, Report, render
-from .parser import parse, read_text
 from .registry import RuleError, all_rules, get_rule
+from .runner import fix_inputs, load_inputs, upgrade_report
 from .settings import Settings
+from .writing import WriteError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "rules", "rule")
@@ -56,6 +56,10 @@ def _codes(values: Sequence[str]) -> list[str]:
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes or prefixes, comma-separated).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (codes or prefixes).")
 @click.option("--target-version", metavar="X.Y", help="HAProxy version the configuration is for (default: 3.2).")
+@click.option("--fix", is_flag=True, help="Apply fixes and write the files back (standard input: print the fixed text).")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a diff of what --fix would change; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour.")
+@click.option("--upgrade-to", metavar="X.Y", help="Report only what HAProxy X.Y would refuse or warn about, that the target version does not.")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report for standard input.")
 def check(
     paths: tuple[str, ...],
@@ -63,6 +67,10 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     target_version: str | None,
+    fix: bool,
+    show_diff: bool,
+    unsafe_fixes: bool,
+    upgrade_to: str | None,
     stdin_filename: str | None,
 ) -> None:
     """Lint configuration files; files passed together are one configuration."""
@@ -73,35 +81,49 @@ def check(
         options["ignore"] = _codes(ignore)
     if target_version:
         options["target_version"] = target_version
-    try:
-        settings = Settings(**options)
-    except ValueError as exc:
-        raise click.UsageError(_first_error(exc)) from None
+    settings = _settings(options)
+    if fix and show_diff:
+        raise click.UsageError("--fix and --diff do not go together: --diff shows what --fix would write")
+    if upgrade_to and (fix or show_diff):
+        raise click.UsageError("--upgrade-to reports only; run --fix with --target-version to fix for a version")
 
-    report = Report()
-    configs: list[Config] = []
-    for path in paths:
-        name = (stdin_filename or "<stdin>") if path == "-" else path
-        try:
-            text = sys.stdin.read() if path == "-" else read_text(path)
-            config = parse(text, name)
-            report.sources[name] = text
-            report.files += 1
-            if config.errors:
-                report.errors.extend(config.errors)
-            else:
-                configs.append(config)
-        except ParseError as exc:
-            report.errors.append(exc)
+    report = Report(unsafe=unsafe_fixes)
+    inputs = load_inputs(paths, stdin_filename, report)
+    configs = [item.config for item in inputs]
     try:
-        report.diagnostics = lint_configs(configs, settings) if configs else []
-    except RuleError as exc:
+        if upgrade_to:
+            upgraded = _settings({**options, "target_version": upgrade_to})
+            report.title = f"What HAProxy {upgraded.target_version} would report that {settings.target_version} does not:"
+            report.diagnostics = upgrade_report(configs, settings, upgraded)
+        elif fix or show_diff:
+            diff = fix_inputs(inputs, settings, unsafe_fixes, write=fix, report=report)
+            if show_diff:
+                _emit(diff)
+                sys.exit(EXIT_ERROR if report.errors else EXIT_FINDINGS if diff else EXIT_OK)
+            if any(item.path == "-" for item in inputs):
+                # The fixed text went to standard output: findings go to standard error.
+                sys.stderr.write(render(report, fmt, color=False))
+                sys.exit(exit_code(report))
+        else:
+            report.diagnostics = lint_configs(configs, settings) if configs else []
+    except (RuleError, FixLoopError, WriteError) as exc:
         _fail(str(exc))
     _emit(render(report, fmt, color=_use_color()))
+    sys.exit(exit_code(report))
+
+
+def exit_code(report: Report) -> int:
     if report.errors:
-        sys.exit(EXIT_ERROR)
+        return EXIT_ERROR
     worst = max((d.severity.rank for d in report.diagnostics), default=-1)
-    sys.exit(EXIT_FINDINGS if worst >= Severity.WARNING.rank else EXIT_OK)
+    return EXIT_FINDINGS if worst >= Severity.WARNING.rank else EXIT_OK
+
+
+def _settings(options: dict[str, object]) -> Settings:
+    try:
+        return Settings(**options)
+    except ValueError as exc:
+        raise click.UsageError(_first_error(exc)) from None
 
 
 @main.command("rules")

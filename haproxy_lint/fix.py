@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .diagnostics import Diagnostic, Edit, Fix
 from .errors import ParseError
-from .linter import lint
+from .linter import lint_configs
 from .model import Config
 from .parser import parse
 from .settings import Settings
@@ -105,11 +105,14 @@ def fix(
     *,
     unsafe: bool = False,
     path: str | os.PathLike[str] | None = None,
+    context: Sequence[Config] = (),
 ) -> FixResult:
     """Apply every applicable fix until none is left.
 
-    Only safe fixes are applied unless ``unsafe`` is true. Raises :class:`ParseError` if the
-    input itself does not parse, :class:`FixLoopError` if the fixes never settle.
+    Only safe fixes are applied unless ``unsafe`` is true. ``context`` holds the other files
+    HAProxy reads with this one (their sections count, e.g. a ``stats socket`` in another
+    file; they are not changed). Raises :class:`ParseError` if the input itself does not
+    parse, :class:`FixLoopError` if the fixes never settle.
     """
     settings = settings or Settings()
     config = parse(source, path) if isinstance(source, str) else source
@@ -117,7 +120,12 @@ def fix(
     text = config.to_text() if not isinstance(source, str) else source
     applied: list[Diagnostic] = []
     broken: list[Diagnostic] = []
-    diagnostics = lint(config, settings)
+
+
+    def lint(config: Config) -> list[Diagnostic]:
+        return lint_configs([config, *context], settings, report_on=[config])
+
+    diagnostics = lint(config)
     for _ in range(MAX_ROUNDS):
         chosen = [d for d in select_fixes(diagnostics, unsafe) if d not in broken]
         if not chosen:
@@ -140,7 +148,7 @@ def fix(
                 return FixResult(text=text, applied=applied, remaining=diagnostics, broken=broken)
         applied.extend(chosen)
         text = new_text
-        diagnostics = lint(parse(text, name), settings)
+        diagnostics = lint(parse(text, name))
     raise FixLoopError(
         f"fixes did not settle after {MAX_ROUNDS} rounds (a rule keeps rewriting its own fix): "
         + ", ".join(sorted({d.code for d in diagnostics if applicable(d, unsafe)}))

@@ -40,8 +40,17 @@ def lint(
     return lint_configs([config], settings)
 
 
-def lint_configs(configs: Sequence[Config], settings: Settings | None = None) -> list[Diagnostic]:
-    """Lint several files that HAProxy reads together (``haproxy -f a.cfg -f b.cfg``)."""
+def lint_configs(
+    configs: Sequence[Config],
+    settings: Settings | None = None,
+    *,
+    report_on: Sequence[Config] | None = None,
+) -> list[Diagnostic]:
+    """Lint several files that HAProxy reads together (``haproxy -f a.cfg -f b.cfg``).
+
+    Rules see all of ``configs`` (a backend defined in one file satisfies a ``use_backend``
+    in another); findings are reported for the files in ``report_on`` (default: all).
+    """
     settings = settings or Settings()
     for config in configs:
         config.check()
@@ -51,7 +60,8 @@ def lint_configs(configs: Sequence[Config], settings: Settings | None = None) ->
         for keyword in rule.keywords:
             by_keyword[keyword].append(rule)
     found: list[Diagnostic] = []
-    for config in configs:
+    targets = configs if report_on is None else report_on
+    for config in targets:
         ctx = Context(config, settings, configs)
         if by_keyword:
             for section in config.sections:

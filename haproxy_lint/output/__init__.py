@@ -23,7 +23,10 @@ class Report:
     #: Source text by path, for showing the offending line under a diagnostic.
     sources: dict[str, str] = field(default_factory=dict)
     fixed: int = 0
-    unsafe_fixable: int = 0
+    #: Whether unsafe fixes are applied in this run (they are then marked fixable too).
+    unsafe: bool = False
+    #: A line printed before the findings (``--upgrade-to`` says what it compares).
+    title: str | None = None
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:

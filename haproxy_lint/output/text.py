@@ -33,12 +33,17 @@ def format_error(error: ParseError, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def format_diagnostic(diag: Diagnostic, source: str | None, *, color: bool = False) -> str:
-    fixable = " [*]" if diag.fix is not None and diag.fix.applicability == "safe" else ""
+def fixable(diag: Diagnostic, unsafe: bool) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` if ``unsafe``) would fix this finding."""
+    return diag.fix is not None and (diag.fix.applicability == "safe" or unsafe)
+
+
+def format_diagnostic(diag: Diagnostic, source: str | None, *, color: bool = False, unsafe: bool = False) -> str:
+    mark = " [*]" if fixable(diag, unsafe) else ""
     head = (
         f"{diag.path or '<string>'}:{diag.line}:{diag.column}: "
         f"{_paint(diag.code, 'bold', color)} [{_paint(diag.severity.value, diag.severity.value, color)}]"
-        f"{fixable} {diag.message}"
+        f"{mark} {diag.message}"
     )
     lines = [head]
     if source is not None:
@@ -62,19 +67,24 @@ def summary(report: Report) -> str:
         parts.append(f"found {total} problem{'s' if total != 1 else ''} ({by}) in {files}")
     else:
         parts.append(f"no problems in {files}")
-    safe = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability == "safe")
     if report.fixed:
         parts.append(f"fixed {report.fixed}")
-    if safe:
-        parts.append(f"{safe} fixable with --fix")
-    if report.unsafe_fixable:
-        parts.append(f"{report.unsafe_fixable} more with --unsafe-fixes")
+    can_fix = sum(1 for d in report.diagnostics if fixable(d, report.unsafe))
+    if can_fix:
+        parts.append(f"{can_fix} fixable with --fix" + (" --unsafe-fixes" if report.unsafe else ""))
+    unsafe_only = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    if not report.unsafe and unsafe_only:
+        parts.append(f"{unsafe_only} more with --unsafe-fixes")
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    blocks = [format_error(e, color=color) for e in report.errors]
-    blocks += [format_diagnostic(d, report.sources.get(d.path or ""), color=color) for d in report.diagnostics]
+    blocks = [report.title] if report.title else []
+    blocks += [format_error(e, color=color) for e in report.errors]
+    blocks += [
+        format_diagnostic(d, report.sources.get(d.path or ""), color=color, unsafe=report.unsafe)
+        for d in report.diagnostics
+    ]
     blocks.append(summary(report))
     return "\n".join(blocks) + "\n"
