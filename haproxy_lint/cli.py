@@ -10,17 +10,22 @@ usage error or a file that cannot be read or parsed. Errors are one line
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 
 from . import __version__
 from .diagnostics import Severity
 from .fix import FixLoopError
-from .linter import lint_configs
+from .baseline import BaselineError, apply_baseline
+from .config import ConfigError, find_config, load_config, unknown_codes
+from .linter import enabled_rules, lint_with_suppressed
 from .output import FORMATS, Report, render
+from .output.text import format_error
 from .registry import RuleError, all_rules, get_rule
 from .runner import fix_inputs, load_inputs, upgrade_report
 from .settings import Settings
@@ -51,48 +56,62 @@ def _codes(values: Sequence[str]) -> list[str]:
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (default: the nearest .haproxy-lint.yaml or pyproject.toml).")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes or prefixes, comma-separated).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (codes or prefixes).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="These rules too, on top of the selection.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules, on top of the settings file's.")
 @click.option("--target-version", metavar="X.Y", help="HAProxy version the configuration is for (default: 3.2).")
 @click.option("--fix", is_flag=True, help="Apply fixes and write the files back (standard input: print the fixed text).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a diff of what --fix would change; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour.")
 @click.option("--upgrade-to", metavar="X.Y", help="Report only what HAProxy X.Y would refuse or warn about, that the target version does not.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--statistics", is_flag=True, help="Print counts by rule instead of each finding.")
+@click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by suppression comments or per-file-ignores.")
+@click.option("--baseline", metavar="FILE", help="Report only findings not recorded in FILE (created, with today's findings, if missing).")
+@click.option("--show-settings", is_flag=True, help="Print the settings in force for the given paths, and exit.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors reading files still exit 2).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary.")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report for standard input.")
 def check(
     paths: tuple[str, ...],
-    fmt: str,
+    config_path: str | None,
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     target_version: str | None,
     fix: bool,
     show_diff: bool,
     unsafe_fixes: bool,
     upgrade_to: str | None,
+    fmt: str,
+    statistics: bool,
+    show_suppressed: bool,
+    baseline: str | None,
+    show_settings: bool,
+    exit_zero: bool,
+    quiet: bool,
     stdin_filename: str | None,
 ) -> None:
     """Lint configuration files; files passed together are one configuration."""
-    options: dict[str, object] = {}
-    if select:
-        options["select"] = _codes(select)
-    if ignore:
-        options["ignore"] = _codes(ignore)
-    if target_version:
-        options["target_version"] = target_version
-    settings = _settings(options)
+    if not paths:
+        raise click.UsageError("Missing argument 'PATHS...': name the files, folders or patterns to lint (- for standard input)")
     if fix and show_diff:
         raise click.UsageError("--fix and --diff do not go together: --diff shows what --fix would write")
     if upgrade_to and (fix or show_diff):
         raise click.UsageError("--upgrade-to reports only; run --fix with --target-version to fix for a version")
+    settings = resolve_settings(paths, stdin_filename, config_path, select, extend_select, ignore, target_version)
+    if show_settings:
+        _emit(settings_text(settings))
+        sys.exit(EXIT_OK)
 
-    report = Report(unsafe=unsafe_fixes)
-    inputs = load_inputs(paths, stdin_filename, report)
+    report = Report(unsafe=unsafe_fixes, quiet=quiet, statistics=statistics)
+    inputs = load_inputs(paths, stdin_filename, report, exclude=settings.exclude, root=settings.root)
     configs = [item.config for item in inputs]
     try:
         if upgrade_to:
-            upgraded = _settings({**options, "target_version": upgrade_to})
+            upgraded = _settings(settings.model_dump(by_alias=True) | {"target-version": upgrade_to})
             report.title = f"What HAProxy {upgraded.target_version} would report that {settings.target_version} does not:"
             report.diagnostics = upgrade_report(configs, settings, upgraded)
         elif fix or show_diff:
@@ -103,25 +122,76 @@ def check(
             if any(item.path == "-" for item in inputs):
                 # The fixed text went to standard output: findings go to standard error.
                 sys.stderr.write(render(report, fmt, color=False))
-                sys.exit(exit_code(report))
+                sys.exit(exit_code(report, exit_zero))
         else:
-            report.diagnostics = lint_configs(configs, settings) if configs else []
-    except (RuleError, FixLoopError, WriteError) as exc:
+            report.diagnostics, suppressed = lint_with_suppressed(configs, settings) if configs else ([], [])
+            if show_suppressed:
+                report.suppressed = suppressed
+        if baseline:
+            apply_baseline(report, baseline)
+    except (RuleError, FixLoopError, WriteError, BaselineError) as exc:
         _fail(str(exc))
     _emit(render(report, fmt, color=_use_color()))
-    sys.exit(exit_code(report))
+    sys.exit(exit_code(report, exit_zero))
 
 
-def exit_code(report: Report) -> int:
+def resolve_settings(
+    paths: Sequence[str],
+    stdin_filename: str | None,
+    config_path: str | None,
+    select: Sequence[str],
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+    target_version: str | None,
+) -> Settings:
+    """The settings file's settings (``--config``, else the nearest one), then the options."""
+    try:
+        if config_path:
+            base = load_config(config_path)
+        else:
+            first = next((p for p in paths if p != "-"), stdin_filename or ".")
+            found = find_config(first if os.path.exists(first) else os.path.dirname(os.path.abspath(first)))
+            base = load_config(found) if found else Settings()
+    except ConfigError as exc:
+        _fail_located(exc)
+    overrides: dict[str, object] = {}
+    if select:
+        overrides["select"] = _codes(select)
+    if extend_select:
+        overrides["extend_select"] = base.extend_select + _codes(extend_select)
+    if ignore:
+        overrides["ignore"] = base.ignore + _codes(ignore)
+    if target_version:
+        overrides["target_version"] = target_version
+    settings = _settings({**base.model_dump(), **overrides, "root": base.root}) if overrides else base
+    for option, codes in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+        unknown = unknown_codes(_codes(codes))
+        if unknown:
+            raise click.UsageError(f"{option}: no rule has the code {unknown[0]!r}; `haproxy-lint rules` lists them")
+    return settings
+
+
+def settings_text(settings: Settings) -> str:
+    data = settings.model_dump(mode="json", by_alias=True)
+    lines = [f"# settings from {os.path.join(settings.root, '') if settings.root else 'defaults (no settings file found)'}"]
+    for key, value in data.items():
+        lines.append(f"{key}: {json.dumps(value)}")
+    lines.append("rules: " + ", ".join(rule.code for rule in enabled_rules(settings)))
+    return "\n".join(lines) + "\n"
+
+
+def exit_code(report: Report, exit_zero: bool = False) -> int:
     if report.errors:
         return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
     worst = max((d.severity.rank for d in report.diagnostics), default=-1)
     return EXIT_FINDINGS if worst >= Severity.WARNING.rank else EXIT_OK
 
 
 def _settings(options: dict[str, object]) -> Settings:
     try:
-        return Settings(**options)
+        return Settings.model_validate(options)
     except ValueError as exc:
         raise click.UsageError(_first_error(exc)) from None
 
@@ -170,8 +240,14 @@ def _emit(text: str) -> None:
         sys.exit(EXIT_OK)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     sys.stderr.write(f"haproxy-lint: error: {message}\n")
+    sys.exit(EXIT_ERROR)
+
+
+def _fail_located(error: ConfigError) -> NoReturn:
+    """A settings-file error, located like a parse error: ``file:line:col: error: ...``."""
+    sys.stderr.write(format_error(error) + "\n")
     sys.exit(EXIT_ERROR)
 
 

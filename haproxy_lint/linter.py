@@ -12,8 +12,9 @@ from .parser import parse
 from .registry import all_rules
 from .rule import Context, Rule
 from .settings import Settings, version_matches
+from .suppressions import collect
 
-__all__ = ["enabled_rules", "lint", "lint_configs"]
+__all__ = ["enabled_rules", "lint", "lint_configs", "lint_with_suppressed"]
 
 
 def enabled_rules(settings: Settings) -> list[Rule]:
@@ -50,7 +51,18 @@ def lint_configs(
 
     Rules see all of ``configs`` (a backend defined in one file satisfies a ``use_backend``
     in another); findings are reported for the files in ``report_on`` (default: all).
+    Findings silenced by a suppression comment or ``per-file-ignores`` are left out.
     """
+    return lint_with_suppressed(configs, settings, report_on=report_on)[0]
+
+
+def lint_with_suppressed(
+    configs: Sequence[Config],
+    settings: Settings | None = None,
+    *,
+    report_on: Sequence[Config] | None = None,
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Like :func:`lint_configs`, returning ``(reported, suppressed)``."""
     settings = settings or Settings()
     for config in configs:
         config.check()
@@ -59,9 +71,11 @@ def lint_configs(
     for rule in rules:
         for keyword in rule.keywords:
             by_keyword[keyword].append(rule)
-    found: list[Diagnostic] = []
+    kept: list[Diagnostic] = []
+    silenced: list[Diagnostic] = []
     targets = configs if report_on is None else report_on
     for config in targets:
+        found: list[Diagnostic] = []
         ctx = Context(config, settings, configs)
         if by_keyword:
             for section in config.sections:
@@ -73,5 +87,10 @@ def lint_configs(
                     found.extend(rule.check_line(ctx, line, None))
         for rule in rules:
             found.extend(rule.check(ctx))
-    # A rule may reach the same finding twice (through check_line and check): report it once.
-    return sorted(dict.fromkeys(found), key=lambda d: d.sort_key)
+        suppressions = collect(config)
+        for diag in dict.fromkeys(found):  # a rule may reach one finding twice: report it once
+            if suppressions.covers(diag) or settings.ignored_in(config.path, diag.code):
+                silenced.append(diag)
+            else:
+                kept.append(diag)
+    return sorted(kept, key=lambda d: d.sort_key), sorted(silenced, key=lambda d: d.sort_key)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .config import matches_any
 from .diagnostics import Diagnostic
 from .errors import ParseError
 from .fix import fix
@@ -54,10 +55,20 @@ def expand_paths(paths: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(files))
 
 
-def load_inputs(paths: Sequence[str], stdin_filename: str | None, report: Report) -> list[Input]:
-    """Read and parse every path; unreadable or unparsable files go to ``report.errors``."""
+def load_inputs(
+    paths: Sequence[str],
+    stdin_filename: str | None,
+    report: Report,
+    *,
+    exclude: Sequence[str] = (),
+    root: str | None = None,
+) -> list[Input]:
+    """Read and parse every path (less the ``exclude`` patterns); unreadable or unparsable
+    files go to ``report.errors``."""
     inputs: list[Input] = []
     for path in expand_paths(paths):
+        if exclude and path != "-" and matches_any(path, list(exclude), root):
+            continue
         name = (stdin_filename or "<stdin>") if path == "-" else path
         report.files += 1
         try:

@@ -46,14 +46,30 @@ def version_matches(spec: str, version: tuple[int, int]) -> bool:
 
 
 class Thresholds(BaseModel):
-    """Time limits, in milliseconds, of the detection and recovery rules (HL204, HL205)."""
+    """Time limits of the detection and recovery rules (HL204, HL205), in milliseconds.
+
+    In a settings file they are written as durations: ``recovery: 90s``, ``detection: 30s``
+    (a bare number is milliseconds, as in HAProxy).
+    """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     #: A recovered server should be back in service within this time (rise x inter).
-    recovery_ms: int = Field(default=60_000, gt=0, alias="recovery-ms")
+    recovery_ms: int = Field(default=60_000, gt=0, alias="recovery")
     #: A dead server should be taken out of service within this time (fall x inter).
-    detection_ms: int = Field(default=60_000, gt=0, alias="detection-ms")
+    detection_ms: int = Field(default=60_000, gt=0, alias="detection")
+
+    @field_validator("recovery_ms", "detection_ms", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        if isinstance(value, str):
+            from .views import parse_duration
+
+            ms = parse_duration(value.strip())
+            if ms is None:
+                raise ValueError(f"{value!r} is not a duration (like 60s, 1m or 1500ms)")
+            return ms
+        return value
 
 
 def _check_codes(codes: list[str]) -> list[str]:
@@ -80,6 +96,12 @@ class Settings(BaseModel):
     severity: dict[str, Severity] = Field(default_factory=dict)
     target_version: str = Field(default=DEFAULT_TARGET_VERSION, alias="target-version")
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    #: Glob pattern -> codes not reported in the files it matches (``legacy/*.cfg: [HL6]``).
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
+    #: Glob patterns of files not to lint, even when a folder or pattern names them.
+    exclude: list[str] = Field(default_factory=list)
+    #: The folder of the settings file these came from; globs are relative to it.
+    root: str | None = Field(default=None, exclude=True)
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod
@@ -90,6 +112,13 @@ class Settings(BaseModel):
     @classmethod
     def _severity_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
         _check_codes(list(value))
+        return value
+
+    @field_validator("per_file_ignores")
+    @classmethod
+    def _per_file_codes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for codes in value.values():
+            _check_codes(codes)
         return value
 
     @field_validator("target_version")
@@ -108,6 +137,17 @@ class Settings(BaseModel):
         best_select = max((_match(p, code) for p in self.select + self.extend_select), default=-1)
         best_ignore = max((_match(p, code) for p in self.ignore), default=-1)
         return best_select >= 0 and best_select > best_ignore
+
+    def ignored_in(self, path: str | None, code: str) -> bool:
+        """Whether ``per-file-ignores`` drops ``code`` in the file ``path``."""
+        if path is None or not self.per_file_ignores:
+            return False
+        from .config import matches_any
+
+        return any(
+            any(_match(prefix, code) >= 0 for prefix in codes) and matches_any(path, [pattern], self.root)
+            for pattern, codes in self.per_file_ignores.items()
+        )
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         """The severity of ``code``: the most specific override, else ``default``."""

@@ -27,6 +27,13 @@ class Report:
     unsafe: bool = False
     #: A line printed before the findings (``--upgrade-to`` says what it compares).
     title: str | None = None
+    #: Findings silenced by suppression comments or per-file-ignores (``--show-suppressed``).
+    suppressed: list[Diagnostic] = field(default_factory=list)
+    #: How many findings the baseline file accounted for.
+    baselined: int = 0
+    #: Print findings only, no summary (``--quiet``); counts by rule instead (``--statistics``).
+    quiet: bool = False
+    statistics: bool = False
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:

@@ -55,18 +55,28 @@ def format_diagnostic(diag: Diagnostic, source: str | None, *, color: bool = Fal
     return "\n".join(lines)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
+
+
 def summary(report: Report) -> str:
     counts = Counter(d.severity.value for d in report.diagnostics)
     total = len(report.diagnostics)
-    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    unreadable = len({e.path for e in report.errors})
+    read = report.files - unreadable
     parts: list[str] = []
-    if report.errors:
-        parts.append(f"{len(report.errors)} file{'s' if len(report.errors) != 1 else ''} could not be read")
+    if unreadable:
+        parts.append(f"{_plural(unreadable, 'file')} could not be read or parsed")
     if total:
-        by = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info") if counts[s])
-        parts.append(f"found {total} problem{'s' if total != 1 else ''} ({by}) in {files}")
-    else:
-        parts.append(f"no problems in {files}")
+        by = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "info") if counts[s])
+        by_code = ", ".join(f"{code} x{n}" for code, n in sorted(Counter(d.code for d in report.diagnostics).items()))
+        parts.append(f"found {_plural(total, 'problem')} ({by}) in {_plural(read, 'file')}: {by_code}")
+    elif read or not unreadable:
+        parts.append(f"no problems in {_plural(read, 'file')}" if not unreadable else f"no problems in the other {_plural(read, 'file')}")
+    if report.suppressed:
+        parts.append(f"{len(report.suppressed)} suppressed")
+    if report.baselined:
+        parts.append(f"{report.baselined} in the baseline")
     if report.fixed:
         parts.append(f"fixed {report.fixed}")
     can_fix = sum(1 for d in report.diagnostics if fixable(d, report.unsafe))
@@ -79,12 +89,32 @@ def summary(report: Report) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def render(report: Report, *, color: bool = False) -> str:
-    blocks = [report.title] if report.title else []
-    blocks += [format_error(e, color=color) for e in report.errors]
-    blocks += [
-        format_diagnostic(d, report.sources.get(d.path or ""), color=color, unsafe=report.unsafe)
-        for d in report.diagnostics
+def statistics(report: Report) -> list[str]:
+    """Counts by rule, most frequent first: ``   3  HL203  [*] unitless-duration``."""
+    counts = Counter(d.code for d in report.diagnostics)
+    names = {d.code: d.name for d in report.diagnostics}
+    fixes = {d.code for d in report.diagnostics if fixable(d, report.unsafe)}
+    width = len(str(max(counts.values(), default=0)))
+    return [
+        f"{count:>{width}}  {code}  {'[*]' if code in fixes else '   '} {names[code]}"
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
-    blocks.append(summary(report))
-    return "\n".join(blocks) + "\n"
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    blocks = [report.title] if report.title and not report.quiet else []
+    blocks += [format_error(e, color=color) for e in report.errors]
+    if report.statistics:
+        blocks += statistics(report)
+    else:
+        blocks += [
+            format_diagnostic(d, report.sources.get(d.path or ""), color=color, unsafe=report.unsafe)
+            for d in report.diagnostics
+        ]
+        blocks += [
+            "[suppressed] " + format_diagnostic(d, report.sources.get(d.path or ""), color=color, unsafe=report.unsafe)
+            for d in report.suppressed
+        ]
+    if not report.quiet:
+        blocks.append(summary(report))
+    return "\n".join(blocks) + "\n" if blocks else ""

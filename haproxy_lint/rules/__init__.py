@@ -2,6 +2,7 @@
 
 #: Modules of haproxy_lint.rules whose Rule subclasses are registered, in this order.
 BUILTIN_MODULES: tuple[str, ...] = (
+    "suppressions",
     "health_checks",
     "check_servers",
     "timeouts",

@@ -1,0 +1,196 @@
+"""Settings from files: ``.haproxy-lint.yaml``, or ``[tool.haproxy-lint]`` in ``pyproject.toml``.
+
+The file is found by walking up from the first linted file's folder (or the current folder for
+standard input), the nearest one winning; ``--config FILE`` names it instead. Keys::
+
+    select: [HL]                  # codes or prefixes; the most specific entry decides
+    extend-select: []
+    ignore: [HL703]
+    severity: {HL203: error}      # per-rule (or prefix) severity override
+    target-version: "2.8"
+    thresholds: {recovery: 60s, detection: 30s}
+    per-file-ignores: {"legacy/*.cfg": [HL6]}
+    exclude: ["vendor/**"]
+
+An unknown key, a code no rule has, or a bad value is an error naming the file, the line and
+the key; nothing is ignored silently.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from .errors import ParseError
+from .registry import all_rules
+from .settings import Settings
+
+__all__ = ["CONFIG_NAMES", "ConfigError", "find_config", "load_config", "unknown_codes", "matches_any"]
+
+CONFIG_NAMES = (".haproxy-lint.yaml", ".haproxy-lint.yml", "pyproject.toml")
+
+
+class ConfigError(ParseError):
+    """A settings file that cannot be used (located like a parse error)."""
+
+
+def find_config(start: str | os.PathLike[str]) -> Path | None:
+    """The nearest settings file in ``start`` (a folder or a file's folder) or above it."""
+    folder = Path(start).resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            path = candidate / name
+            if path.is_file() and (name != "pyproject.toml" or _has_tool_table(path)):
+                return path
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "haproxy-lint" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
+def unknown_codes(codes: list[str]) -> list[str]:
+    """The codes and prefixes that no registered rule has."""
+    known = [rule.code for rule in all_rules()]
+    return [c for c in codes if c != "ALL" and not any(k.startswith(c) for k in known)]
+
+
+def load_config(path: str | os.PathLike[str]) -> Settings:
+    """Read settings from a ``.haproxy-lint.yaml`` or a ``pyproject.toml``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("settings file not found", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read settings: {exc}", path=str(path)) from None
+    if path.name == "pyproject.toml":
+        data, locate = _from_pyproject(path, text)
+    else:
+        data, locate = _from_yaml(path, text)
+    return _settings(path, data, locate)
+
+
+def _from_yaml(path: Path, text: str):
+    try:
+        data = YAML(typ="rt").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(
+            f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+            path=str(path),
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError("settings must be a mapping of keys to values", path=str(path), line=1, column=1)
+
+    def locate(keys: tuple) -> tuple[int | None, int | None]:
+        node, line, column = data, None, None
+        for key in keys:
+            lc = getattr(node, "lc", None)
+            try:
+                if lc is not None and isinstance(node, dict):
+                    line, column = lc.key(key)
+                elif lc is not None and isinstance(key, int):
+                    line, column = lc.item(key)
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                break
+        return (line + 1, column + 1) if line is not None else (None, None)
+
+    return _plain(data), locate
+
+
+def _from_pyproject(path: Path, text: str):
+    try:
+        data = tomllib.loads(text).get("tool", {}).get("haproxy-lint", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
+    lines = text.splitlines()
+
+    def locate(keys: tuple) -> tuple[int | None, int | None]:
+        # tomllib keeps no positions: find the key's line inside the [tool.haproxy-lint] tables.
+        inside = False
+        wanted = str(keys[0]) if keys else ""
+        for number, line in enumerate(lines, 1):
+            stripped = line.strip()
+            if stripped.startswith("["):
+                inside = stripped.strip("[] ").startswith("tool.haproxy-lint")
+                if inside and len(keys) > 1 and stripped.strip("[] ").endswith("." + wanted):
+                    return number, 1
+                continue
+            if inside and stripped.split("=", 1)[0].strip().strip('"') == wanted:
+                return number, line.index(stripped[0]) + 1
+        return None, None
+
+    return data, locate
+
+
+def _plain(value):
+    """ruamel's commented containers as plain dicts and lists (pydantic wants those)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _settings(path: Path, data: dict, locate) -> Settings:
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        keys = tuple(first["loc"])
+        line, column = locate(keys)
+        key = ".".join(str(k) for k in keys)
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = f"unknown key `{key}`"
+        else:
+            message = f"`{key}`: {message}"
+        raise ConfigError(message, path=str(path), line=line, column=column) from None
+    for field in ("select", "extend-select", "ignore"):
+        values = data.get(field, [])
+        for index, code in enumerate(values if isinstance(values, list) else []):
+            if unknown_codes([code]):
+                line, column = locate((field, index))
+                raise ConfigError(f"`{field}`: no rule has the code {code!r}", path=str(path), line=line, column=column)
+    for code in data.get("severity", {}) or {}:
+        if unknown_codes([code]):
+            line, column = locate(("severity", code))
+            raise ConfigError(f"`severity`: no rule has the code {code!r}", path=str(path), line=line, column=column)
+    for pattern, codes in (data.get("per-file-ignores", {}) or {}).items():
+        for code in codes:
+            if unknown_codes([code]):
+                line, column = locate(("per-file-ignores", pattern))
+                raise ConfigError(f"`per-file-ignores`: no rule has the code {code!r}", path=str(path), line=line, column=column)
+    return settings.model_copy(update={"root": str(path.parent)})
+
+
+def matches_any(path: str, patterns: list[str], root: str | None) -> bool:
+    """Whether ``path`` (relative to ``root`` where it lies under it) matches a glob pattern."""
+    candidates = {path.replace(os.sep, "/")}
+    if root:
+        try:
+            candidates.add(os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/"))
+        except ValueError:
+            pass
+    for candidate in candidates:
+        for pattern in patterns:
+            if fnmatch.fnmatch(candidate, pattern) or fnmatch.fnmatch(os.path.basename(candidate), pattern):
+                return True
+    return False
