@@ -13,7 +13,7 @@ __all__ = ["DEFAULT_TARGET_VERSION", "Settings", "Thresholds", "parse_version", 
 #: The newest HAProxy LTS branch the keyword tables cover.
 DEFAULT_TARGET_VERSION = "3.2"
 
-_CODE_PREFIX = re.compile(r"HL\d{0,3}")
+_CODE_PREFIX = re.compile(r"[A-Z]+\d{0,3}")
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.\d+)?")
 
 
