@@ -38,12 +38,13 @@ class Report:
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
     """The report in format ``fmt`` (one of :data:`FORMATS`)."""
+    from . import github, gitlab, junit, sarif, text
     from . import json as json_output
-    from . import text
 
-    if fmt == "json":
-        return json_output.render(report)
+    machine = {"json": json_output, "sarif": sarif, "github": github, "gitlab": gitlab, "junit": junit}
+    if fmt in machine:
+        return machine[fmt].render(report)
     return text.render(report, color=color)
 
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
