@@ -50,7 +50,8 @@ class Proxy(BaseModel):
     """A defaults, frontend, backend or listen section with its effective settings.
 
     ``defaults`` is the section it inherits from (``None`` for a ``defaults`` section without
-    ``from``, or when none precedes it). ``timeouts`` maps ``connect``/``client``/``server``/
+    ``from``, or when none precedes it). ``log`` is every log target in force: the inherited
+    ones, then the proxy's own (``no log`` drops those read before it). ``timeouts`` maps ``connect``/``client``/``server``/
     ``check``/... to the setting in force; ``options`` maps an option name (``httpchk``,
     ``redispatch``) to the last line that sets or unsets it (``no option x``), own lines over
     inherited ones.
@@ -158,7 +159,6 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
     options = {k: _inherited(v) for k, v in parent.options.items()} if parent else {}
     log = [_inherited(s) for s in parent.log] if parent else []
     default_server = dict(parent.default_server) if parent else {}
-    own_log: list[Setting] = []
     servers: list[Server] = []
 
     for line in section.directives:
@@ -179,7 +179,8 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
             words = line.words
             mode = _setting(line, words[1] if len(words) > 1 else None)
         elif keyword == "log":
-            own_log.append(_setting(line, line.words[1] if len(line.words) > 1 else None))
+            # A proxy's log lines add to those it inherits; `no log` drops all read so far.
+            log.append(_setting(line, line.words[1] if len(line.words) > 1 else None))
         elif keyword == "no" and line.find("log") == 1:
             log = []
         elif keyword == "default-server":
@@ -197,7 +198,7 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
             "mode": mode,
             "timeouts": timeouts,
             "options": options,
-            "log": own_log or log,
+            "log": log,
             "default_server": default_server,
             "servers": servers,
         },

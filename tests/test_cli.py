@@ -15,6 +15,7 @@ from .conftest import FIXTURES
 GOOD = """\
 global
     log /dev/log local0
+    stats socket /run/haproxy/admin.sock mode 660 level admin
 
 defaults
     mode http
@@ -54,7 +55,7 @@ def test_findings_exit_one_with_location_code_and_severity(capsys, tmp_path):
     code, out, _ = cli(capsys, str(path), "--select", "HL203")
     assert code == 1
     first = out.splitlines()[0]
-    assert first.startswith(f"{path}:8:20: HL203 [warning] [*] `30` has no unit")
+    assert first.startswith(f"{path}:9:20: HL203 [warning] [*] `30` has no unit")
     assert out.splitlines()[1] == "      timeout client 30"
     assert out.splitlines()[2] == "                     ^^"
     assert out.rstrip().endswith("2 fixable with --fix.")
@@ -120,14 +121,14 @@ def test_json_output_fields(capsys, tmp_path):
         "severity": "warning",
         "message": "`5000` has no unit (milliseconds are implied); write `5s`",
         "path": str(path),
-        "line": 7,
+        "line": 8,
         "column": 21,
-        "end_line": 7,
+        "end_line": 8,
         "end_column": 25,
         "fix": {
             "applicability": "safe",
             "title": "write `5s`",
-            "edits": [{"line": 7, "column": 21, "end_line": 7, "end_column": 25, "text": "5s"}],
+            "edits": [{"line": 8, "column": 21, "end_line": 8, "end_column": 25, "text": "5s"}],
         },
     }
     assert data["errors"] == []
@@ -137,7 +138,8 @@ def test_json_output_fields(capsys, tmp_path):
     "args, message",
     [
         (["--bogus", "x.cfg"], "haproxy-lint: error: No such option"),
-        (["--select", "XYZ", "x.cfg"], "haproxy-lint: error: --select: 'XYZ' is not a rule code or prefix"),
+        (["--select", "XYZ", "x.cfg"], "haproxy-lint: error: --select: no rule has the code 'XYZ'"),
+        (["--ignore", "HL-1", "x.cfg"], "haproxy-lint: error: --ignore: 'HL-1' is not a rule code or prefix"),
         (["--target-version", "nine", "x.cfg"], "haproxy-lint: error: --target-version: not a HAProxy version: 'nine'"),
         (["--format", "yaml", "x.cfg"], "haproxy-lint: error: Invalid value for '--format'"),
         ([], "haproxy-lint: error: Missing argument 'PATHS...'"),
