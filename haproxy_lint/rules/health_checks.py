@@ -1,1 +1,1163 @@
-"""HL1xx: health checks."""
+"""HL1xx: health checks (the check request, its expectations, and which rules apply).
+
+How HAProxy (2.2 and later) builds an HTTP check, as read in ``src/tcpcheck.c`` and confirmed
+by running 2.6 and 2.8 against a server that records the requests:
+
+* ``http-check`` rules (``connect``, ``send``, ``expect``, ``comment``, ``set-var``...) and
+  ``option httpchk`` go into one ruleset per section. A proxy that has its own
+  ``option httpchk`` or its own rules starts an empty ruleset: nothing from its ``defaults``
+  (neither the rules nor the request of ``option httpchk`` there) is kept.
+* ``option httpchk <meth> <uri> <ver>`` is an implicit ``http-check send`` merged with the first
+  explicit one; the later of the two lines overrides what it sets. The implicit request goes
+  first, or right after the first rule when that rule is a ``connect``.
+* Only the last health-check option of a section (``option httpchk``, ``option tcp-check``,
+  ``option ssl-hello-chk``...) counts; rules of the other kind are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from ..diagnostics import Diagnostic, Edit, Severity
+from ..effective import Proxy
+from ..model import Line, Section, Word
+from ..rule import Context, Rule
+
+# Options that choose the health-check type; the last one in a section wins.
+CHECK_OPTIONS = frozenset(
+    {
+        "httpchk", "ssl-hello-chk", "smtpchk", "ldap-check", "mysql-check", "pgsql-check",
+        "redis-check", "tcp-check", "spop-check", "external-check",
+    }
+)
+# `http-check` keywords that set a flag instead of adding a rule to the ruleset.
+HTTP_CHECK_FLAGS = frozenset({"disable-on-404", "send-state"})
+# Sections where health checks are configured.
+CHECK_SECTIONS = ("defaults", "backend", "listen")
+# `http-check send` arguments taking one value (`hdr` takes two).
+SEND_ARGS = frozenset({"meth", "uri", "uri-lf", "ver", "body", "body-lf", "comment"})
+# `http-check expect` arguments that take one value and come before or after the match.
+EXPECT_ARGS = frozenset(
+    {"min-recv", "comment", "ok-status", "error-status", "tout-status", "on-success", "on-error", "status-code"}
+)
+EXPECT_MATCHES = frozenset(
+    {"status", "rstatus", "string", "rstring", "string-lf", "hdr", "fhdr", "binary", "rbinary", "binary-lf"}
+)
+
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+_SNI_STR = re.compile(r"str\(([A-Za-z0-9.-]+)\)")
+_PLAIN_WORD = re.compile(r"""[^\s"'\\#$]+""")
+_STATUS_TOKEN = re.compile(r"(\d+)(?:-(\d+))?")
+
+
+# --- what a section configures ------------------------------------------------------------
+
+
+def own_directives(section: Section, *keywords: str) -> list[Line]:
+    """The section's directives with one of ``keywords``."""
+    return section.directives_named(*keywords)
+
+
+def _action(line: Line) -> str:
+    """The second word of an ``http-check``/``tcp-check`` line (``send``, ``expect``...)."""
+    words = line.words
+    return words[1].value if len(words) > 1 else ""
+
+
+def http_rule_lines(section: Section) -> list[Line]:
+    """The section's ``http-check`` lines that add rules to its ruleset (not the flags)."""
+    return [d for d in own_directives(section, "http-check") if _action(d) and _action(d) not in HTTP_CHECK_FLAGS]
+
+
+def http_flag_lines(section: Section) -> list[Line]:
+    """``http-check disable-on-404`` and ``http-check send-state``: flags for HTTP checks."""
+    return [d for d in own_directives(section, "http-check") if _action(d) in HTTP_CHECK_FLAGS]
+
+
+def tcp_rule_lines(section: Section) -> list[Line]:
+    return [d for d in own_directives(section, "tcp-check") if _action(d)]
+
+
+def check_option_lines(section: Section) -> list[Line]:
+    """The section's ``option <check type>`` lines, in order."""
+    return [
+        d
+        for d in own_directives(section, "option")
+        if len(d.words) > 1 and d.words[1].value in CHECK_OPTIONS
+    ]
+
+
+def httpchk_lines(section: Section) -> list[Line]:
+    return [d for d in check_option_lines(section) if d.words[1].value == "httpchk"]
+
+
+@dataclass
+class CheckType:
+    """The health-check option in force for a proxy, and where it comes from."""
+
+    name: str | None
+    line: Line | None = None
+    inherited: bool = False
+
+
+def check_type(proxy: Proxy) -> CheckType:
+    """The last check option of the proxy's section, else its defaults' (recursively)."""
+    own = check_option_lines(proxy.section)
+    if own:
+        return CheckType(own[-1].words[1].value, own[-1], False)
+    if proxy.defaults is not None:
+        parent = check_type(proxy.defaults)
+        return CheckType(parent.name, parent.line, parent.name is not None)
+    return CheckType(None)
+
+
+def http_owner(proxy: Proxy) -> Proxy | None:
+    """The proxy whose section holds the HTTP-check ruleset in force for ``proxy``: itself if
+    it has its own ``option httpchk`` or ``http-check`` rules, else its defaults' owner."""
+    if httpchk_lines(proxy.section) or http_rule_lines(proxy.section):
+        return proxy
+    return http_owner(proxy.defaults) if proxy.defaults is not None else None
+
+
+def _why_not(proxy: Proxy, option: str) -> str:
+    """Why ``option <option>`` is not in force for ``proxy``, for messages."""
+    ctype = check_type(proxy)
+    label = proxy.section.label
+    if ctype.name is None or ctype.line is None:
+        return f"{label} has no `option {option}`"
+    where = f"line {ctype.line.line}"
+    if ctype.inherited:
+        where = f"inherited from defaults at {where}"
+    return f"the health check of {label} is `option {ctype.name}` ({where}), not `option {option}`"
+
+
+def _between(section: Section, first: Line, last: Line) -> list[Line]:
+    """The section's lines from ``first`` to ``last`` included."""
+    return [line for line in section.lines if first.start <= line.start <= last.start]
+
+
+def _same_block(section: Section, first: Line, last: Line) -> bool:
+    """Whether no conditional-block line (``.if``/``.else``...) separates two lines."""
+    return all(line.kind not in ("if", "elif", "else", "endif") for line in _between(section, first, last))
+
+
+# --- the check request ----------------------------------------------------------------------
+
+
+@dataclass
+class OptionRequest:
+    """The request of ``option httpchk [<meth>] <uri> [<ver>] [<host>]``.
+
+    ``version`` is the version without what hides behind it; ``headers``/``body`` are what the
+    version word smuggles after ``\\r\\n`` (``smuggled`` says whether it does).
+    """
+
+    line: Line
+    meth: Word | None = None
+    uri: Word | None = None
+    version_word: Word | None = None
+    version: str | None = None
+    host_arg: Word | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: str | None = None
+    smuggled: bool = False
+    malformed: bool = False
+
+    @property
+    def has_args(self) -> bool:
+        return len(self.line.words) > 2
+
+    @property
+    def args_text(self) -> str:
+        return " ".join(w.raw for w in self.line.words[2:])
+
+    @property
+    def has_host(self) -> bool:
+        return self.host_arg is not None or any(name.lower() == "host" for name, _ in self.headers)
+
+
+def parse_option(line: Line) -> OptionRequest:
+    args = line.words[2:]
+    req = OptionRequest(line)
+    if len(args) == 1:
+        req.uri = args[0]
+    elif len(args) >= 2:
+        req.meth, req.uri = args[0], args[1]
+    if len(args) >= 3:
+        req.version_word = args[2]
+        req.version = args[2].value
+    if len(args) >= 4:
+        req.host_arg = args[3]
+    if req.version is None:
+        return req
+    # As proxy_parse_httpchk_req(): headers after the first CRLF, a body after CRLFCRLF.
+    value = req.version
+    hdrs = value.find("\r\n")
+    body = value.find("\r\n\r\n")
+    if hdrs == body:
+        hdrs = -1
+    if hdrs < 0 and body < 0:
+        return req
+    req.smuggled = True
+    req.version = value[: hdrs if hdrs >= 0 else body]
+    if body >= 0:
+        req.body = value[body + 4 :]
+    if hdrs >= 0:
+        block = value[hdrs + 2 : body if body >= 0 else len(value)]
+        for part in block.split("\r\n"):
+            if not part:
+                continue
+            name, colon, rest = part.partition(":")
+            if not colon or not name or name != name.strip():
+                req.malformed = True
+                continue
+            req.headers.append((name, rest.strip(" \t")))
+    return req
+
+
+@dataclass
+class SendRequest:
+    """An ``http-check send`` line's arguments."""
+
+    line: Line
+    args: dict[str, Word] = field(default_factory=dict)
+    headers: list[tuple[Word, Word]] = field(default_factory=list)
+
+    @property
+    def has_host(self) -> bool:
+        return any(name.value.lower() == "host" for name, _ in self.headers)
+
+
+def parse_send(line: Line) -> SendRequest:
+    req = SendRequest(line)
+    words = line.words
+    i = 2
+    while i < len(words):
+        name = words[i].value
+        if name == "hdr" and i + 2 < len(words):
+            req.headers.append((words[i + 1], words[i + 2]))
+            i += 3
+        elif name in SEND_ARGS and i + 1 < len(words):
+            req.args[name] = words[i + 1]
+            i += 2
+        else:
+            break
+    return req
+
+
+@dataclass
+class Request:
+    """One request a check sends: its HTTP version, where that is written, and its Host."""
+
+    version: str
+    version_word: Word | None
+    has_host: bool
+    absolute_uri: bool
+    option: OptionRequest | None
+    send: SendRequest | None
+
+
+def _absolute(uri: str | None) -> bool:
+    return bool(uri) and uri.lower().startswith(("http://", "https://"))  # type: ignore[union-attr]
+
+
+def requests_of(section: Section) -> list[Request]:
+    """The requests the section's own ruleset sends: the first one merges ``option httpchk``
+    with the first ``http-check send`` (the later line overriding what it sets), the others are
+    the following ``http-check send`` lines alone."""
+    options = httpchk_lines(section)
+    opt = parse_option(options[-1]) if options else None
+    sends = [parse_send(line) for line in own_directives(section, "http-check") if _action(line) == "send"]
+    requests: list[Request] = []
+    first = sends[0] if sends else None
+    if opt is not None or first is not None:
+        requests.append(_merge(opt, first))
+    for send in sends[1:]:
+        requests.append(_merge(None, send))
+    return requests
+
+
+def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
+    ver_word = send.args.get("ver") if send else None
+    send_uri = send.args.get("uri") or send.args.get("uri-lf") if send else None
+    send_headers = bool(send and send.headers)
+    if opt is None:
+        return Request(
+            version=ver_word.value if ver_word else "HTTP/1.0",
+            version_word=ver_word,
+            has_host=bool(send and send.has_host),
+            absolute_uri=_absolute(send_uri.value if send_uri else None),
+            option=None,
+            send=send,
+        )
+    opt_headers = bool(opt.headers) or opt.host_arg is not None
+    send_later = send is not None and send.line.start > opt.line.start
+    # Each field comes from the later line when that line sets it (headers as a whole).
+    if send is not None and ver_word is not None and (send_later or opt.version is None):
+        version, version_word = ver_word.value, ver_word
+    else:
+        version, version_word = opt.version or "HTTP/1.0", opt.version_word
+    if send is not None and send_headers and (send_later or not opt_headers):
+        has_host = send.has_host
+    else:
+        has_host = opt.has_host if opt_headers else bool(send and send.has_host)
+    uri = send_uri.value if send_uri is not None and (send_later or opt.uri is None) else (opt.uri.value if opt.uri else None)
+    return Request(version, version_word, has_host, _absolute(uri), opt, send)
+
+
+def send_anchor(section: Section, opt_line: Line) -> Line | None:
+    """The line after which an explicit ``http-check send`` takes the place of the implicit
+    one of ``opt_line`` (``None`` when the section's layout makes that unsafe to do)."""
+    rules = http_rule_lines(section)
+    if any(rule.start < opt_line.start for rule in rules):
+        return None  # rules before the option line: moving lines around is for a person
+    anchor = opt_line
+    main = [rule for rule in rules if _action(rule) in ("connect", "send", "expect")]
+    if main and _action(main[0]) == "connect":
+        anchor = main[0]
+    if anchor.depth != opt_line.depth or not _same_block(section, opt_line, anchor):
+        return None
+    return anchor
+
+
+def insert_line_after(ctx: Context, anchor: Line, indent: str, text: str) -> Edit:
+    """A new line after ``anchor``, with ``indent`` and the file's line ending."""
+    eol = anchor.eol or ctx.eol
+    if not anchor.eol:
+        return Edit(start=anchor.end, end=anchor.end, text=eol + indent + text)
+    return Edit(start=anchor.end, end=anchor.end, text=indent + text + eol)
+
+
+def insert_line_before(ctx: Context, line: Line, indent: str, text: str) -> Edit:
+    return Edit(start=line.start, end=line.start, text=indent + text + (line.eol or ctx.eol))
+
+
+def config_word(value: str) -> str | None:
+    """``value`` written as one configuration word, quoted if needed (``None`` if it holds
+    something this module does not write back, such as ``$``)."""
+    if _PLAIN_WORD.fullmatch(value):
+        return value
+    if "$" in value:
+        return None
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def _send_words(opt: OptionRequest, skip: set[str] = frozenset()) -> list[str] | None:  # type: ignore[assignment]
+    """The ``http-check send`` arguments equivalent to ``opt``'s request, without ``skip``."""
+    parts: list[str] = []
+    if opt.meth is not None and "meth" not in skip:
+        parts += ["meth", opt.meth.raw]
+    if opt.uri is not None and "uri" not in skip:
+        parts += ["uri", opt.uri.raw]
+    if opt.version and "ver" not in skip:
+        parts += ["ver", opt.version]
+    if "hdr" not in skip:
+        for name, value in opt.headers:
+            written = config_word(value)
+            if written is None or not _PLAIN_WORD.fullmatch(name):
+                return None
+            parts += ["hdr", name, written]
+    if opt.body is not None and "body" not in skip:
+        written = config_word(opt.body)
+        if written is None:
+            return None
+        parts += ["body", written]
+    if opt.version and config_word(opt.version) != opt.version:
+        return None
+    return parts
+
+
+def _drop_option_args(line: Line) -> Edit:
+    """Turn ``option httpchk <args>`` into ``option httpchk`` (comment and blanks kept)."""
+    return Edit(start=line.words[1].end, end=line.words[-1].end, text="")
+
+
+# --- HL101 ----------------------------------------------------------------------------------
+
+
+def _server_host(server) -> str | None:
+    """The host name a server's checks are meant for: ``check-sni``, ``sni str(...)`` or
+    the address when it is a host name."""
+    value = server.value("check-sni")
+    if value and _HOST.fullmatch(value):
+        return value
+    value = server.value("sni")
+    if value:
+        m = _SNI_STR.fullmatch(value)
+        if m:
+            return m.group(1)
+    if server.address is not None and server.address.is_hostname and _HOST.fullmatch(server.address.host):
+        return server.address.host
+    return None
+
+
+def ruleset_users(ctx: Context) -> dict[int, list[Proxy]]:
+    """The backends and listens using each HTTP-check ruleset, by ``id()`` of its owner."""
+    users: dict[int, list[Proxy]] = {}
+    for proxy in ctx.proxies:
+        if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
+            continue
+        owner = http_owner(proxy)
+        if owner is not None:
+            users.setdefault(id(owner), []).append(proxy)
+    return users
+
+
+def known_host(users: list[Proxy]) -> str | None:
+    """The one host name every checked server of ``users`` agrees on."""
+    names: set[str | None] = set()
+    for proxy in users:
+        for server in proxy.servers:
+            if server.kind == "server-template":
+                return None
+            if server.check:
+                names.add(_server_host(server))
+    if len(names) != 1:
+        return None
+    return names.pop()
+
+
+class HttpchkMissingHost(Rule):
+    """Reports HTTP/1.1 health-check requests that send no `Host` header.
+
+    ## Why is this bad?
+    HTTP/1.1 makes `Host` mandatory, and HAProxy does not add one to check requests. nginx,
+    Apache, IIS and most frameworks answer such a request with `400 Bad Request`, so the check
+    fails with "Layer7 wrong status" and a healthy server stays DOWN. Check requests merge
+    `option httpchk` with the first `http-check send` of the same section, so the rule looks at
+    what is actually sent, including what a section inherits from its `defaults`.
+
+    ## Example
+    ```haproxy
+    backend app
+        option httpchk GET /health HTTP/1.1
+        server app1 app.example.com:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk GET /health HTTP/1.1
+        http-check send hdr Host app.example.com
+        server app1 app.example.com:80 check
+    ```
+
+    ## Fix safety
+    Unsafe, and offered only from HAProxy 2.2 (`http-check send`) when a host name is known: the
+    same `check-sni`, `sni str(...)` or server address host name for every checked server that
+    uses the request. It adds `hdr Host <name>` to the first `http-check send`, or a new
+    `http-check send hdr Host <name>` line after `option httpchk`. The request changes, and
+    the right virtual host may be another name: check it. Otherwise, add the header by hand
+    (before 2.2, as `\\r\\nHost:\\ <name>` after the version).
+
+    ## Exceptions
+    A server that accepts HTTP/1.1 without `Host` (some embedded status endpoints). Requests
+    with an absolute URI (`uri http://host/path`) are not reported. The catalogue mentions a
+    `check-host` setting: no HAProxy version has one, so it is not used.
+
+    ## References
+    HAProxy configuration manual: `option httpchk`, `http-check send`, `check-sni`, `sni`.
+    """
+
+    code = "HL101"
+    name = "httpchk-missing-host"
+    severity = Severity.WARNING
+    fixable = "unsafe"
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        users: dict[int, list[Proxy]] | None = None
+        for proxy in ctx.proxies:
+            section = proxy.section
+            if section.kind not in CHECK_SECTIONS or http_owner(proxy) is not proxy:
+                continue
+            if check_type(proxy).name != "httpchk":
+                continue
+            for request in requests_of(section):
+                if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
+                    continue
+                target = request.version_word or (request.send.line if request.send else section.header)
+                host = None
+                if ctx.version >= (2, 2):
+                    if users is None:
+                        users = ruleset_users(ctx)
+                    host = known_host(users.get(id(proxy), []))
+                fix = self._fix(ctx, section, request, host) if host else None
+                if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):
+                    todo = f"add `hdr Host {host or '<name>'}` to the `http-check send` at line {request.send.line.line}"
+                elif ctx.version < (2, 2):
+                    todo = "add `\\r\\nHost:\\ <name>` after the version (HAProxy before 2.2 has no `http-check send`)"
+                else:
+                    todo = f"add `http-check send hdr Host {host or '<name>'}`"
+                message = (
+                    "this HTTP/1.1 health check sends no Host header, so most web servers answer 400 "
+                    f"and healthy servers are marked DOWN; {todo}"
+                )
+                yield ctx.report(self, target, message, fix=fix)
+
+    def _fix(self, ctx: Context, section: Section, request: Request, host: str):
+        opt = request.option
+        if opt is not None and (opt.smuggled or opt.host_arg is not None):
+            return None  # HL102 moves the hidden headers first; this fix applies after it
+        title = f"add `hdr Host {host}` to the health-check request"
+        if request.send is not None:
+            return ctx.fix(title, "unsafe", ctx.append_words(request.send.line, f"hdr Host {host}"))
+        anchor = send_anchor(section, opt.line) if opt is not None else None
+        if anchor is None or opt is None:
+            return None
+        text = f"http-check send hdr Host {host}"
+        return ctx.fix(f"add `{text}`", "unsafe", insert_line_after(ctx, anchor, opt.line.indent, text))
+
+
+# --- HL102 ----------------------------------------------------------------------------------
+
+
+class HttpchkHeadersInVersion(Rule):
+    """Reports headers or a body hidden after the HTTP version of `option httpchk`
+    (`HTTP/1.1\\r\\nHost:\\ example.com`).
+
+    ## Why is this bad?
+    Before HAProxy 2.2 this trick was the only way to send a `Host` header with a check.
+    `http-check send` replaced it in 2.2: HAProxy 2.2 to 2.6 warn that it is deprecated, and
+    2.8 refuses to start ("hiding headers or body at the end of the version string is
+    unsupported"). A configuration that still uses it breaks on upgrade.
+
+    ## Example
+    ```haproxy
+    backend app
+        option httpchk GET /health HTTP/1.1\\r\\nHost:\\ app.example.com
+        http-check expect status 200
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk
+        http-check send meth GET uri /health ver HTTP/1.1 hdr Host app.example.com
+        http-check expect status 200
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    Safe: the request sent is the same. The fix leaves a bare `option httpchk` and writes the
+    method, URI, version, each header (`hdr <name> <value>`, quoted when it has spaces) and the
+    body (`body "..."`) on an `http-check send` line placed where HAProxy puts the request of
+    `option httpchk`: right after it, or after the first `http-check connect`. When the section
+    already has an `http-check send` after the option, the missing parts are added to it. No
+    fix when `http-check` rules come before `option httpchk`, when there are several
+    `option httpchk` lines, or when a header holds `$`: move the headers by hand.
+
+    ## Exceptions
+    None from 2.2 on. Before 2.2 the trick is the documented way to add headers, so the rule
+    only runs for target versions 2.2 and later.
+
+    ## References
+    HAProxy configuration manual: `option httpchk`, `http-check send`.
+    """
+
+    code = "HL102"
+    name = "httpchk-headers-in-version"
+    severity = Severity.ERROR  # at the default target; a warning for targets 2.2 to 2.7
+    versions = ">=2.2"
+    fixable = "safe"
+    keywords = frozenset({"option"})
+
+    def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        if section is None or len(line.words) < 2 or line.words[1].value != "httpchk":
+            return
+        opt = parse_option(line)
+        if not opt.smuggled or opt.version_word is None:
+            return
+        severity = Severity.ERROR if ctx.version >= (2, 8) else Severity.WARNING
+        state = "refused since HAProxy 2.8" if ctx.version >= (2, 8) else "deprecated, and refused from HAProxy 2.8 on"
+        message = f"headers hidden after the HTTP version of `option httpchk` are {state}; move them to an `http-check send` line"
+        sends = [parse_send(d) for d in own_directives(section, "http-check") if _action(d) == "send"]
+        if opt.headers and sends and sends[0].line.start > opt.line.start and sends[0].headers:
+            message = (
+                f"headers hidden after the HTTP version of `option httpchk` are {state}, and ignored here because "
+                f"the `http-check send` at line {sends[0].line.line} sets its own; move the ones you need to that line"
+            )
+        yield ctx.report(self, opt.version_word, message, fix=self._fix(ctx, section, opt), severity=severity)
+
+    def _fix(self, ctx: Context, section: Section, opt: OptionRequest):
+        if opt.malformed or opt.host_arg is not None or opt.version_word is None or opt.version_word.has_env:
+            return None
+        if len(httpchk_lines(section)) != 1:
+            return None
+        sends = [parse_send(d) for d in own_directives(section, "http-check") if _action(d) == "send"]
+        if sends:
+            first = sends[0]
+            if first.line.start < opt.line.start:
+                return None
+            # The send line comes later and overrides what it sets: give it what it lacks.
+            skip = {name for name in ("meth", "ver", "body") if name in first.args}
+            if "uri" in first.args or "uri-lf" in first.args:
+                skip.add("uri")
+            if "body-lf" in first.args:
+                skip.add("body")
+            if first.headers:
+                skip.add("hdr")
+            words = _send_words(opt, skip)
+            if words is None:
+                return None
+            edits = [_drop_option_args(opt.line)]
+            if words:
+                edits.append(ctx.append_words(first.line, " ".join(words)))
+            return ctx.fix(
+                f"move the request of `option httpchk` to the `http-check send` at line {first.line.line}",
+                "safe",
+                *edits,
+            )
+        anchor = send_anchor(section, opt.line)
+        words = _send_words(opt)
+        if anchor is None or not words:
+            return None
+        text = "http-check send " + " ".join(words)
+        drop = _drop_option_args(opt.line)
+        insert = insert_line_after(ctx, anchor, opt.line.indent, text)
+        edits = [drop, insert]
+        if drop.end == insert.start:  # last line of a file without a final newline
+            edits = [Edit(start=drop.start, end=drop.end, text=insert.text)]
+        return ctx.fix(f"replace with `option httpchk` and `{text}`", "safe", *edits)
+
+
+# --- HL104 / HL105 --------------------------------------------------------------------------
+
+
+class _RulesWithoutOption(Rule):
+    """Shared logic of HL104 and HL105 (not a rule: no ``code``)."""
+
+    kind: str  # "http-check" or "tcp-check"
+    option: str  # "httpchk" or "tcp-check"
+
+    def lines(self, proxy: Proxy) -> list[Line]:
+        raise NotImplementedError
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            section = proxy.section
+            if section.kind not in CHECK_SECTIONS:
+                continue
+            lines = self.lines(proxy)
+            if not lines or check_type(proxy).name == self.option:
+                continue
+            first = lines[0]
+            if len(lines) > 1:
+                subject = f"these {len(lines)} `{self.kind}` rules are"
+            else:
+                subject = f"this `{self.kind}` rule is"
+            message = f"{subject} ignored because {_why_not(proxy, self.option)}; add `option {self.option}` or remove them"
+            fix = None
+            if section.kind != "defaults" and not check_option_lines(section):
+                text = f"option {self.option}"
+                fix = ctx.fix(f"add `{text}`", "unsafe", insert_line_before(ctx, first, ctx.indent(section), text))
+            yield ctx.report(self, first.words[0], message, fix=fix)
+
+
+class HttpCheckWithoutHttpchk(_RulesWithoutOption):
+    """Reports `http-check` rules in a section whose health check is not `option httpchk`.
+
+    ## Why is this bad?
+    `http-check` rules only apply to HTTP checks. Without `option httpchk` in force (in the
+    section, or inherited from its `defaults`), or when another check option such as
+    `option ssl-hello-chk` comes after it, HAProxy ignores them: the expected status or the
+    request they describe is never used. HAProxy warns for `connect`/`send`/`expect` rules in
+    a backend, but says nothing about `disable-on-404`, `send-state`, or rules in `defaults`.
+
+    ## Example
+    ```haproxy
+    backend app
+        http-check expect status 200
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk GET /health
+        http-check expect status 200
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    Unsafe: adding `option httpchk` (before the first rule) turns a TCP check into an HTTP one,
+    which may fail where the TCP check passed. Not offered in `defaults` (every backend using
+    them would change) nor when the section chooses another check option itself: pick one by
+    hand.
+
+    ## Exceptions
+    Rules kept in `defaults` for the backends that enable HTTP checks themselves do not work
+    either: a backend's own `option httpchk` starts an empty ruleset. Repeat the rules there.
+    """
+
+    code = "HL104"
+    name = "http-check-without-httpchk"
+    severity = Severity.WARNING
+    fixable = "unsafe"
+    kind = "http-check"
+    option = "httpchk"
+
+    def lines(self, proxy: Proxy) -> list[Line]:
+        lines = http_rule_lines(proxy.section)
+        if proxy.section.kind != "defaults":
+            lines = sorted(lines + http_flag_lines(proxy.section), key=lambda line: line.start)
+        return lines
+
+
+class TcpCheckWithoutOption(_RulesWithoutOption):
+    """Reports `tcp-check` rules in a section whose health check is not `option tcp-check`.
+
+    ## Why is this bad?
+    `tcp-check` rules only run with `option tcp-check` in force (in the section or inherited
+    from its `defaults`), and only if no other check option (`option httpchk`,
+    `option redis-check`...) comes after it. Otherwise HAProxy ignores them ("uses tcp-check
+    rules without 'option tcp-check', so the rules are ignored"): the check is a bare TCP
+    connect, and a server that accepts connections but answers nothing stays UP.
+
+    ## Example
+    ```haproxy
+    backend redis
+        mode tcp
+        tcp-check send PING\\r\\n
+        tcp-check expect string +PONG
+        server r1 10.0.0.1:6379 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend redis
+        mode tcp
+        option tcp-check
+        tcp-check send PING\\r\\n
+        tcp-check expect string +PONG
+        server r1 10.0.0.1:6379 check
+    ```
+
+    ## Fix safety
+    Unsafe: adding `option tcp-check` (before the first rule) makes the rules run, and servers
+    that fail them go DOWN. Not offered in `defaults` nor when the section chooses another
+    check option itself.
+
+    ## Exceptions
+    None: rules that never run are at best dead configuration.
+    """
+
+    code = "HL105"
+    name = "tcp-check-without-option"
+    severity = Severity.WARNING
+    fixable = "unsafe"
+    kind = "tcp-check"
+    option = "tcp-check"
+
+    def lines(self, proxy: Proxy) -> list[Line]:
+        return tcp_rule_lines(proxy.section)
+
+
+# --- HL106 / HL112 --------------------------------------------------------------------------
+
+
+@dataclass
+class StatusExpect:
+    """``http-check expect [!] status <pattern> [more words]``."""
+
+    match: Word  # the `status` (or `!status`) word
+    pattern: Word
+    extra: list[Word]  # words after the pattern that are not expect arguments
+
+
+def parse_status_expect(line: Line, version: tuple[int, int]) -> StatusExpect | None:
+    words = line.words
+    if len(words) < 3 or words[1].value != "expect":
+        return None
+    i = 2
+    while i < len(words):
+        value = words[i].value
+        if value in EXPECT_ARGS and version >= (2, 2):
+            i += 2
+            continue
+        if value.strip("!") == "":
+            i += 1
+            continue
+        break
+    if i + 1 >= len(words) or words[i].value.lstrip("!") != "status":
+        return None
+    match, pattern = words[i], words[i + 1]
+    extra: list[Word] = []
+    j = i + 2
+    while j < len(words):
+        value = words[j].value
+        if version >= (2, 2) and (value in EXPECT_ARGS or value.lstrip("!") in EXPECT_MATCHES):
+            break
+        extra.append(words[j])
+        j += 1
+    return StatusExpect(match, pattern, extra)
+
+
+def status_tokens(words: list[Word]) -> list[str] | None:
+    """``200`` ``201,202`` ``300-310`` -> the codes and ranges, or ``None`` if one is not."""
+    tokens = [t for w in words for t in w.value.split(",") if t]
+    if not tokens or not all(_STATUS_TOKEN.fullmatch(t) for t in tokens):
+        return None
+    for token in tokens:
+        m = _STATUS_TOKEN.fullmatch(token)
+        if m and m.group(2) is not None and int(m.group(1)) > int(m.group(2)):
+            return None
+    return tokens
+
+
+def _digits(lo: int, hi: int) -> str:
+    if lo == hi:
+        return str(lo)
+    return f"[{lo}{hi}]" if hi == lo + 1 else f"[{lo}-{hi}]"
+
+
+def _range_regex(a: str, b: str) -> list[str]:
+    """Regular expressions matching the numbers from ``a`` to ``b`` (same number of digits)."""
+    if a == b:
+        return [a]
+    if len(a) == 1:
+        return [_digits(int(a), int(b))]
+    if a[0] == b[0]:
+        return [a[0] + rest for rest in _range_regex(a[1:], b[1:])]
+    n = len(a) - 1
+    low, high = int(a[0]), int(b[0])
+    head: list[str] = []
+    tail: list[str] = []
+    if a[1:] != "0" * n:
+        head = [a[0] + rest for rest in _range_regex(a[1:], "9" * n)]
+        low += 1
+    if b[1:] != "9" * n:
+        tail = [b[0] + rest for rest in _range_regex("0" * n, b[1:])]
+        high -= 1
+    middle = [_digits(low, high) + "[0-9]" * n] if low <= high else []
+    return head + middle + tail
+
+
+def status_regex(tokens: list[str]) -> str:
+    """An anchored regular expression matching exactly the codes and ranges of ``tokens``."""
+    alternatives: list[str] = []
+    for token in tokens:
+        m = _STATUS_TOKEN.fullmatch(token)
+        assert m is not None
+        lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
+        start = lo
+        while start <= hi:  # split where the number of digits changes
+            end = min(hi, 10 ** len(str(start)) - 1)
+            alternatives += _range_regex(str(start), str(end))
+            start = end + 1
+    return "^(" + "|".join(dict.fromkeys(alternatives)) + ")$"
+
+
+def _rstatus_fix(ctx: Context, expect: StatusExpect, tokens: list[str], last: Word):
+    regex = status_regex(tokens)
+    keyword = expect.match.raw.replace("status", "rstatus", 1)
+    title = f"write `{keyword} {regex}`"
+    return ctx.fix(title, "safe", Edit(start=expect.match.start, end=last.end, text=f"{keyword} {regex}"))
+
+
+class ExpectStatusList(Rule):
+    """Reports `http-check expect status` followed by several words (`status 200 201 202`).
+
+    ## Why is this bad?
+    `status` reads one pattern. From HAProxy 2.2 the other words are an error and HAProxy
+    refuses to start ("only supports ... but got '201'"); HAProxy 2.0 silently ignores them,
+    so only the first code is accepted and a server answering `201` is marked DOWN. Several
+    codes are written as one comma-separated list (2.2 and later) or as an `rstatus` regular
+    expression (2.0).
+
+    ## Example
+    ```haproxy
+    backend app
+        option httpchk GET /health
+        http-check expect status 200 201 202
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk GET /health
+        http-check expect status 200,201,202
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    Safe: the fix writes the codes the line lists as one pattern, `status 200,201,202` from
+    2.2, and `rstatus ^(200|201|202)$` before 2.2, where `status` compares one exact string.
+    Ranges (`200-299`) become character classes in the regular expression. Before 2.2 this
+    accepts the codes after the first one, which HAProxy ignored until now: that is the hazard
+    going away.
+
+    ## Exceptions
+    None: the line is either refused or does not do what it says.
+
+    ## References
+    HAProxy configuration manual: `http-check expect`.
+    """
+
+    code = "HL106"
+    name = "expect-status-list"
+    severity = Severity.ERROR
+    fixable = "safe"
+    keywords = frozenset({"http-check"})
+
+    def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        expect = parse_status_expect(line, ctx.version)
+        if expect is None or not expect.extra:
+            return
+        last = expect.extra[-1]
+        tokens = status_tokens([expect.pattern, *expect.extra])
+        fix = None
+        if ctx.version >= (2, 2):
+            severity = Severity.ERROR
+            joined = ",".join(tokens) if tokens else None
+            if joined:
+                fix = ctx.fix(f"write `status {joined}`", "safe", Edit(start=expect.pattern.start, end=last.end, text=joined))
+            todo = f"write `status {joined}`" if joined else "write the codes as one comma-separated list"
+            message = f"`http-check expect status` reads one pattern and HAProxy refuses the words after it; {todo}"
+        else:
+            severity = Severity.WARNING
+            if tokens:
+                fix = _rstatus_fix(ctx, expect, tokens, last)
+            todo = f"write `rstatus {status_regex(tokens)}`" if tokens else "use `rstatus` with a regular expression"
+            message = f"HAProxy {ctx.settings.target_version} only reads `{expect.pattern.value}` and ignores the other codes; {todo}"
+        yield ctx.report(self, (expect.pattern.start, last.end), message, fix=fix, severity=severity)
+
+
+class ExpectStatusListBefore22(Rule):
+    """Reports `http-check expect status` with a range or a list (`200-399`, `200,204`) when
+    the target HAProxy is older than 2.2.
+
+    ## Why is this bad?
+    Status ranges and lists arrived in HAProxy 2.2. Before that, `status` compares the
+    response's status code with the pattern as an exact string, so `200-399` never matches:
+    every check fails and every server stays DOWN (with `!`, no check ever fails). HAProxy
+    2.0 accepts the line without a word.
+
+    ## Example
+    ```haproxy
+    # target-version: 2.0
+    backend app
+        option httpchk GET /health
+        http-check expect status 200-399
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    # target-version: 2.0
+    backend app
+        option httpchk GET /health
+        http-check expect rstatus ^([23][0-9][0-9])$
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    Safe: `rstatus` with an anchored regular expression accepts exactly the codes the range or
+    list names, which is what the line meant; only the hazard goes away.
+
+    ## Exceptions
+    None for HAProxy before 2.2. From 2.2 the line is correct and this rule does not run.
+
+    ## References
+    HAProxy 2.0 and 2.2 configuration manuals: `http-check expect`.
+    """
+
+    code = "HL112"
+    name = "expect-status-list-before-2.2"
+    severity = Severity.ERROR
+    versions = "<2.2"
+    fixable = "safe"
+    keywords = frozenset({"http-check"})
+
+    def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        expect = parse_status_expect(line, ctx.version)
+        if expect is None or expect.extra:  # several words: HL106
+            return
+        value = expect.pattern.value
+        if "-" not in value and "," not in value:
+            return
+        tokens = status_tokens([expect.pattern])
+        fix = _rstatus_fix(ctx, expect, tokens, expect.pattern) if tokens else None
+        todo = f"write `rstatus {status_regex(tokens)}`" if tokens else "use `rstatus` with a regular expression"
+        message = (
+            f"before HAProxy 2.2 `status {value}` is compared as an exact string and never matches, "
+            f"so every check fails; {todo}"
+        )
+        yield ctx.report(self, expect.pattern, message, fix=fix)
+
+
+# --- HL111 ----------------------------------------------------------------------------------
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _option_text(line: Line) -> str:
+    return " ".join(w.raw for w in line.words)
+
+
+class HttpchkRedefined(Rule):
+    """Reports a health-check request that another line silently replaces: a second
+    `option httpchk` (or other check option) in one section, or a section's own
+    `option httpchk` or `http-check` rules discarding the check its `defaults` define.
+
+    ## Why is this bad?
+    Only the last check option of a section counts, and a later `option httpchk` replaces the
+    request of an earlier one: the method, URI and headers set first are lost and the check
+    may go to `OPTIONS /`. A section with its own `option httpchk` or its own `http-check`
+    rules also starts a new, empty rule set: the `http-check` rules of its `defaults` no
+    longer apply, and with its own rules alone (the option coming from `defaults`) not even
+    the request of `option httpchk` is kept. When no `http-check send` is left, HAProxy
+    sends nothing and every check times out (confirmed with HAProxy 2.6 and 2.8; `haproxy -c`
+    says nothing).
+
+    ## Example
+    ```haproxy
+    defaults
+        mode http
+        option httpchk GET /health HTTP/1.1
+        http-check send hdr Host app.example.com
+    backend app
+        option httpchk
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    defaults
+        mode http
+        option httpchk GET /health HTTP/1.1
+        http-check send hdr Host app.example.com
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: only a person knows which request was meant. Keep one check option per section;
+    in a section that needs its own rules, repeat `option httpchk` with its arguments and the
+    `http-check send` line there.
+
+    ## Exceptions
+    Lines in different branches of `.if`/`.else` blocks are not compared. A section that
+    deliberately resets the check of its `defaults` to `OPTIONS /` can ignore the report.
+
+    ## References
+    HAProxy configuration manual: `option httpchk`, `http-check send`; `src/tcpcheck.c`.
+    """
+
+    code = "HL111"
+    name = "httpchk-redefined"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            section = proxy.section
+            if section.kind not in CHECK_SECTIONS:
+                continue
+            yield from self._same_section(ctx, section)
+            if section.kind != "defaults":
+                yield from self._over_defaults(ctx, proxy)
+
+    def _same_section(self, ctx: Context, section: Section) -> Iterable[Diagnostic]:
+        options = check_option_lines(section)
+        for prev, cur in pairwise(options):
+            between = _between(section, prev, cur)
+            if any(line.kind in ("elif", "else") for line in between):
+                continue
+            old, new = prev.words[1].value, cur.words[1].value
+            if prev.values == cur.values:
+                message = f"`{_option_text(cur)}` repeats line {prev.line}; remove one of them"
+            elif old == new == "httpchk":
+                if any(_action(line) == "send" for line in between if line.keyword == "http-check"):
+                    message = (
+                        f"`option httpchk` appears twice in {section.label} (first at line {prev.line}); this one "
+                        "overrides the parts of the request it sets; keep one `option httpchk` line"
+                    )
+                else:
+                    message = (
+                        f"this `option httpchk` replaces the request of `{_option_text(prev)}` at line {prev.line}, "
+                        "whose method, URI and headers are lost; keep one `option httpchk` line"
+                    )
+            else:
+                message = (
+                    f"`option {new}` replaces `option {old}` at line {prev.line}: only the last "
+                    "health-check option of a section counts; remove the one you do not want"
+                )
+            yield ctx.report(self, cur.words[1], message)
+
+    def _over_defaults(self, ctx: Context, proxy: Proxy) -> Iterable[Diagnostic]:
+        defaults = proxy.defaults
+        if defaults is None or check_type(proxy).name != "httpchk" or check_type(defaults).name != "httpchk":
+            return
+        owner = http_owner(defaults)
+        if owner is None:
+            return
+        section = proxy.section
+        own_options = httpchk_lines(section)
+        own_rules = http_rule_lines(section)
+        their_options = httpchk_lines(owner.section)
+        their_option = parse_option(their_options[-1]) if their_options else None
+        their_rules = http_rule_lines(owner.section)
+        where = f"{owner.section.label}"
+        if own_options:
+            if own_rules:
+                return  # the section defines its whole check itself
+            line = own_options[-1]
+            if their_rules:
+                yield ctx.report(
+                    self,
+                    line.words[1],
+                    f"this `option httpchk` starts an empty rule set, so the `http-check` rules of {where} "
+                    f"(line {their_rules[0].line}) no longer apply; repeat them here or remove this line",
+                )
+            elif their_option is not None and their_option.has_args and len(line.words) == 2:
+                yield ctx.report(
+                    self,
+                    line.words[1],
+                    f"this bare `option httpchk` resets the check to `OPTIONS /`, replacing "
+                    f"`{_option_text(their_option.line)}` of {where} (line {their_option.line.line}); "
+                    "remove it or repeat the request",
+                )
+            return
+        if not own_rules or their_option is None:
+            return
+        first = own_rules[0]
+        sends = [parse_send(d) for d in own_rules if _action(d) == "send"]
+        option_text = _option_text(their_option.line)
+        origin = f"`{option_text}` ({where}, line {their_option.line.line})"
+        if not sends:
+            expects = any(_action(d) == "expect" for d in own_rules)
+            severity = Severity.ERROR if expects else Severity.WARNING
+            yield ctx.report(
+                self,
+                first.words[0],
+                f"these `http-check` rules start a new rule set without the request of {origin}: "
+                f"no request is sent and every check fails; repeat `{option_text}` in this section",
+                severity=severity,
+            )
+            return
+        first_send = sends[0]
+        lost = []
+        if their_option.meth is not None and "meth" not in first_send.args:
+            lost.append("method")
+        if their_option.uri is not None and not ({"uri", "uri-lf"} & set(first_send.args)):
+            lost.append("URI")
+        if their_option.version is not None and "ver" not in first_send.args:
+            lost.append("version")
+        if their_option.headers and not first_send.headers:
+            lost.append("headers")
+        if lost:
+            yield ctx.report(
+                self,
+                first_send.line.words[0],
+                f"this section's own `http-check` rules replace those of {where}, so the check loses the "
+                f"{_and(lost)} of `{option_text}` at line {their_option.line.line}; repeat it in this section",
+            )
