@@ -97,11 +97,14 @@ class Proxy(BaseModel):
         return self.section.directives_named(*keywords)
 
     def effective_lines(self, keyword: str) -> tuple[list[Line], bool]:
-        """A list-valued setting (``http-check`` or ``tcp-check`` rules): the proxy's own lines
-        if it has any, else its defaults' (HAProxy does not merge the two). Returns the lines and
+        """The ``http-check`` or ``tcp-check`` rules in force: the proxy's own if it has any,
+        or if it sets its own ``option httpchk``/``option tcp-check`` (which starts an empty
+        rule set), else its defaults' (HAProxy does not merge the two). Returns the lines and
         whether they are inherited."""
         own = self.own(keyword)
-        if own or self.defaults is None:
+        option = {"http-check": "httpchk", "tcp-check": "tcp-check"}.get(keyword)
+        starts_fresh = option is not None and any(line.find(option) == 1 for line in self.own("option"))
+        if own or starts_fresh or self.defaults is None:
             return own, False
         inherited, _ = self.defaults.effective_lines(keyword)
         return inherited, True
@@ -141,6 +144,16 @@ def _resolve_all(config: Config) -> list[Proxy]:
             if section.name:
                 named_defaults[section.name] = proxy
     return proxies
+
+
+def merge_params(base: dict[str, Param], new: dict[str, Param]) -> dict[str, Param]:
+    """``base`` with ``new`` on top, where a flag and its ``no-`` form cancel each other
+    (``default-server check`` then ``default-server no-check`` leaves only ``no-check``)."""
+    merged = dict(base)
+    for name, param in new.items():
+        merged.pop(name[3:] if name.startswith("no-") else "no-" + name, None)
+        merged[name] = param
+    return merged
 
 
 def _setting(line: Line, word: Word | None, inherited: bool = False) -> Setting:
@@ -186,7 +199,7 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
         elif keyword == "default-server":
             # A server copies the default-server settings known when HAProxy reads its line:
             # a default-server line does not reach the servers above it.
-            default_server = {**default_server, **Server.from_line(line).params}
+            default_server = merge_params(default_server, Server.from_line(line).params)
         elif keyword in ("server", "server-template"):
             servers.append(Server.from_line(line, default_server))
 

@@ -71,8 +71,8 @@ def select_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False) -> lis
         fix: Fix = diag.fix  # type: ignore[assignment]
         if any(_overlaps(new, old) for new in fix.edits for old in edits):
             continue
-        if any(_overlaps(a, b) for i, a in enumerate(fix.edits) for b in fix.edits[i + 1 :]):
-            continue  # a fix whose own edits collide is malformed; never apply it
+        if any(a.start < b.end and b.start < a.end for i, a in enumerate(fix.edits) for b in fix.edits[i + 1 :]):
+            continue  # a fix whose own edits overlap is malformed; never apply it
         taken.append(diag)
         edits.extend(fix.edits)
     return taken

@@ -30,11 +30,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS"]
 
-#: Section keywords HAProxy knows, up to 3.2 (spoe-* are the sections of a SPOE agent file).
+#: Section keywords HAProxy knows, up to 3.2 and 3.4's healthcheck (spoe-* are the sections
+#: of a SPOE agent file). The grammar lists the same words.
 SECTION_KINDS: frozenset[str] = frozenset(
     "global defaults frontend backend listen resolvers peers userlist mailers program "
     "http-errors ring cache log-forward log-profile fcgi-app namespace_list crt-store traces "
-    "acme spoe-agent spoe-group spoe-message".split()
+    "acme spoe-agent spoe-group spoe-message healthcheck".split()
 )
 #: Sections that define proxies.
 PROXY_KINDS: frozenset[str] = frozenset({"defaults", "frontend", "backend", "listen"})

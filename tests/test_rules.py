@@ -124,10 +124,17 @@ def test_docstring_examples(rule):
     """The "Example" of a rule's page triggers it; the "Use instead" does not."""
     doc = rule.documentation()
     assert "Why is this bad?" in doc and "Example" in doc, f"{rule.code}: docstring lacks sections"
-    settings = Settings(select=[rule.code])
     bad = _BLOCK.findall(doc["Example"])
     assert bad, f"{rule.code}: no ```haproxy block in Example"
     for block in bad:
+        settings = _block_settings(rule.code, block)
         assert any(d.code == rule.code for d in lint(block, settings)), f"{rule.code}: its Example does not trigger it"
     for block in _BLOCK.findall(doc.get("Use instead", "")):
+        settings = _block_settings(rule.code, block)
         assert not [d for d in lint(block, settings) if d.code == rule.code], f"{rule.code}: its 'Use instead' triggers it"
+
+
+def _block_settings(code: str, block: str) -> Settings:
+    """A docstring example may start with ``# target-version: X.Y``, as fixtures do."""
+    m = _TARGET.search(block.split("\n", 1)[0])
+    return Settings(select=[code], **({"target_version": m.group(1)} if m else {}))

@@ -162,3 +162,31 @@ def test_http_check_rules_come_from_defaults_only_when_the_proxy_has_none():
     assert inherited and lines[0].values[-1] == "200"
     lines, inherited = config.proxy("b").effective_lines("http-check")
     assert not inherited and lines[0].values[-1] == "204"
+
+
+def test_an_own_option_httpchk_starts_an_empty_rule_set():
+    config = parse(
+        "defaults\n    option httpchk\n    http-check expect status 200\n"
+        "backend b\n    option httpchk GET /\n"
+    )
+    assert config.proxy("b").effective_lines("http-check") == ([], False)
+
+
+def test_default_server_flags_and_their_no_forms_cancel():
+    config = parse(
+        "backend b\n    default-server check\n    default-server no-check\n    server s 1.1.1.1:80\n"
+        "    default-server check\n    server t 1.1.1.2:80\n"
+    )
+    s, t = config.proxy("b").servers
+    assert not s.check and "check" not in s.inherited
+    assert t.check and "no-check" not in t.inherited
+
+
+def test_log_lines_add_to_inherited_ones_and_no_log_clears():
+    config = parse(
+        "defaults\n    log global\n"
+        "backend a\n    log 127.0.0.1 local0\n"
+        "backend b\n    no log\n"
+    )
+    assert [s.value for s in config.proxy("a").log] == ["global", "127.0.0.1"]
+    assert config.proxy("b").log == []
