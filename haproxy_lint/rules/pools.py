@@ -1,1 +1,427 @@
 """HL5xx: pool composition."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..diagnostics import Diagnostic, Severity
+from ..effective import Proxy
+from ..model import Line
+from ..rule import Context, Rule, Target
+from ..views import Server
+
+# --- helpers ---------------------------------------------------------------------------------
+
+#: Words that say a server is meant as a spare (whole words only: `dr` is not `drupal`).
+SPARE_WORDS = frozenset({"backup", "backups", "standby", "spare", "spares", "failover", "dr"})
+#: Words that cancel the next one in a comment ("no backup", "not a standby").
+NEGATIONS = frozenset({"no", "not", "non", "never", "without"})
+#: Words cut from names and comments: runs of capitals (`DR` in `webDR`), or a capitalised or
+#: lowercase run of letters (`Backup` in `webBackup`); digits and punctuation separate words.
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+_ARTICLES = frozenset({"a", "an", "the", "as"})
+
+
+def words_of(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def spare_word(text: str) -> str | None:
+    """The first word of ``text`` that says "spare", unless a negation comes just before it
+    (articles skipped: "not a backup")."""
+    words = words_of(text)
+    for i, word in enumerate(words):
+        if word not in SPARE_WORDS:
+            continue
+        j = i - 1
+        while j >= 0 and words[j] in _ARTICLES:
+            j -= 1
+        if j >= 0 and words[j] in NEGATIONS:
+            continue
+        return word
+    return None
+
+
+def server_label(server: Server) -> str:
+    kind = "server-template" if server.kind == "server-template" else "server"
+    return f"{kind} `{server.name}`"
+
+
+def proxy_label(proxy: Proxy) -> str:
+    section = proxy.section
+    return f"{section.kind} `{section.name}`" if section.name else section.kind
+
+
+def server_word(server: Server) -> Target:
+    return server.name_word if server.name_word is not None else server.line
+
+
+def backup_word(server: Server) -> Target:
+    """The `backup` flag of a server when it is on its own line, else its name."""
+    param = server.get("backup")
+    if param is not None and param.line is server.line:
+        return param
+    return server_word(server)
+
+
+def is_disabled(proxy: Proxy | None) -> bool:
+    """Whether ``disabled`` is in force for the proxy (own last ``disabled``/``enabled`` line,
+    else its defaults')."""
+    while proxy is not None:
+        lines = proxy.own("disabled", "enabled")
+        if lines:
+            return lines[-1].keyword == "disabled"
+        proxy = proxy.defaults
+    return False
+
+
+def pool(proxy: Proxy) -> list[Server]:
+    """The proxy's `server` and `server-template` lines, with `default-server` applied."""
+    return list(proxy.servers)
+
+
+# --- HL501 -----------------------------------------------------------------------------------
+
+
+class BackupInMainPool(Rule):
+    """Reports a server whose name or trailing comment says it is a spare (backup, standby,
+    spare, failover, dr) but that has no `backup` flag.
+
+    ## Why is this bad?
+    Without `backup`, HAProxy balances traffic to the server like any other: the intended
+    standby or disaster-recovery node takes its share of regular traffic, which is often
+    slower, further away, or meant to stay cold.
+
+    ## Example
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check
+        server app2 10.0.0.2:80 check
+        server app-standby 10.0.1.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check
+        server app2 10.0.0.2:80 check
+        server app-standby 10.0.1.1:80 check backup
+    ```
+
+    ## Fix safety
+    Unsafe: the server stops receiving traffic while any other server is up. That is what its
+    name says, but only a person knows whether the name is still true.
+
+    ## Exceptions
+    A server named after a site or team whose name happens to be one of these words, or an
+    active-active "DR" site that really should share the load. Only whole words count
+    (`dr1`, `web-DR`, `webBackup` match; `drupal` and `address` do not), a comment that says
+    "not a backup" does not count, and nothing is reported when every non-backup server of the
+    proxy looks like a spare (a backend dedicated to the spares has no main pool).
+    """
+
+    code = "HL501"
+    name = "backup-in-main-pool"
+    severity = Severity.WARNING
+    fixable = "unsafe"
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            servers = pool(proxy)
+            suspects: list[tuple[Server, str, str]] = []
+            main = 0
+            for server in servers:
+                if server.backup:
+                    continue
+                if "no-backup" in server.params:
+                    main += 1  # said out loud: this one is not a spare
+                    continue
+                found = self._says_spare(server)
+                if found is None:
+                    main += 1
+                else:
+                    suspects.append((server, *found))
+            if not main:
+                continue
+            for server, word, place in suspects:
+                fix = ctx.fix(f"add `backup` to {server_label(server)}", "unsafe", ctx.append_words(server.line, "backup"))
+                message = (
+                    f"{server_label(server)} looks like a spare ({place} says \"{word}\") but has no `backup` flag: "
+                    "it takes regular traffic; add `backup` if it should only serve when the others are down"
+                )
+                yield ctx.report(self, server_word(server), message, fix=fix)
+
+    @staticmethod
+    def _says_spare(server: Server) -> tuple[str, str] | None:
+        if server.name:
+            word = spare_word(server.name)
+            if word:
+                return word, "its name"
+        comment = server.line.comment
+        if comment:
+            word = spare_word(comment.lstrip("#"))
+            if word:
+                return word, "its comment"
+        return None
+
+
+# --- HL502 -----------------------------------------------------------------------------------
+
+
+class OnlyBackupServers(Rule):
+    """Reports a backend whose servers are all `backup` (two or more, no `option allbackups`).
+
+    ## Why is this bad?
+    Backup servers only serve when no regular server is available; with no regular server at
+    all, HAProxy uses them, but by default only the first available backup: the other servers
+    get no traffic at all and there is no load balancing.
+
+    ## Example
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check backup
+        server app2 10.0.0.2:80 check backup
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check
+        server app2 10.0.0.2:80 check backup
+    ```
+
+    ## Fix safety
+    No fix: remove `backup` from the servers meant to share the load, or add
+    `option allbackups` if all of them should.
+
+    ## Exceptions
+    An ordered fail-over list (the first server takes everything, the second only when the
+    first is down) is a deliberate design; a comment and a suppression make it explicit.
+
+    ## References
+    HAProxy configuration manual: server `backup`, `option allbackups`.
+    """
+
+    code = "HL502"
+    name = "only-backup-servers"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            servers = pool(proxy)
+            if len(servers) < 2 or not all(s.backup for s in servers) or proxy.option("allbackups"):
+                continue
+            first = servers[0]
+            message = (
+                f"every server of {proxy_label(proxy)} is `backup`: only {server_label(first)} gets traffic; "
+                "remove `backup` from the servers meant to share the load, or add `option allbackups`"
+            )
+            header = proxy.section.header
+            target: Target = header.words[1] if len(header.words) > 1 else header
+            yield ctx.report(self, target, message)
+
+
+# --- HL503 -----------------------------------------------------------------------------------
+
+
+class BackupsWithoutAllbackups(Rule):
+    """Reports a backend with two or more `backup` servers and no `option allbackups`.
+
+    ## Why is this bad?
+    When every regular server is down, HAProxy sends all traffic to the first available backup
+    server only; the other backups stay idle while the first one is overloaded by the whole
+    load of the pool.
+
+    ## Example
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check
+        server spare1 10.0.1.1:80 check backup
+        server spare2 10.0.1.2:80 check backup
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option allbackups
+        server app1 10.0.0.1:80 check
+        server spare1 10.0.1.1:80 check backup
+        server spare2 10.0.1.2:80 check backup
+    ```
+
+    ## Fix safety
+    No fix: add `option allbackups` if the backups should share the load, or keep the order on
+    purpose.
+
+    ## Exceptions
+    An ordered chain of spares (the second backup only when the first is down too) is what
+    HAProxy does without the option, and may be intended.
+
+    ## References
+    HAProxy configuration manual: `option allbackups`, server `backup`.
+    """
+
+    code = "HL503"
+    name = "backups-without-allbackups"
+    severity = Severity.INFO
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            servers = pool(proxy)
+            backups = [s for s in servers if s.backup]
+            if len(backups) < 2 or len(backups) == len(servers) or proxy.option("allbackups"):
+                continue  # all-backup backends are HL502's
+            others = ", ".join(f"`{s.name}`" for s in backups[1:])
+            message = (
+                f"{proxy_label(proxy)} has {len(backups)} backup servers but no `option allbackups`: when the "
+                f"regular servers are down only `{backups[0].name}` gets traffic and {others} "
+                f"{'stays' if len(backups) == 2 else 'stay'} idle; "
+                "add `option allbackups` if they should share it"
+            )
+            yield ctx.report(self, backup_word(backups[1]), message)
+
+
+# --- HL504 -----------------------------------------------------------------------------------
+
+#: `http-request` / `tcp-request content` actions that answer without a server.
+ANSWERING_ACTIONS = frozenset(
+    {"return", "redirect", "use-service", "deny", "reject", "tarpit", "silent-drop"}
+)
+
+
+def answers_without_server(line: Line) -> bool:
+    """Whether a directive makes the proxy answer (some) requests itself, or lets it work
+    without servers, so that having no `server` line is deliberate."""
+    words = line.values
+    keyword = line.keyword
+    if keyword in ("dispatch", "use-server", "redirect", "stick-table", "use_backend", "default_backend"):
+        return True
+    if keyword == "stats":  # `stats uri`, `stats auth`... each enables the stats page
+        return True
+    if keyword == "http-request" and len(words) > 1:
+        return words[1] in ANSWERING_ACTIONS
+    if keyword == "tcp-request" and len(words) > 2 and words[1] in ("content", "connection", "session"):
+        return words[2] in ANSWERING_ACTIONS
+    if keyword in ("errorfile", "errorloc", "errorloc302", "errorloc303") and len(words) > 1 and words[1] == "503":
+        return True
+    if keyword in ("errorfiles", "http-error"):
+        return True
+    return keyword == "option" and len(words) > 1 and words[1] in ("transparent", "http_proxy")
+
+
+#: A directive that is a placeholder of a template engine (`__SERVERS__`, `{{ servers }}`,
+#: `<%= servers %>`, `@@SERVERS@@`): the server lines are filled in at deploy time.
+_PLACEHOLDER = re.compile(r"__\w+__|\{\{|\{%|<%|@@\w+@@")
+
+
+def _is_dynamic(word_raw: str) -> bool:
+    return "%[" in word_raw or "$" in word_raw
+
+
+class Routing:
+    """Which backends the frontends and listens route to, across every file linted together.
+
+    ``static`` holds the names used by `default_backend`/`use_backend`; ``dynamic`` is true when
+    some name is built at run time (`use_backend be_%[req.hdr(host)]`), and ``fallbacks`` holds
+    the `default_backend` of the proxies that route dynamically (the "no such route" catch-all,
+    often empty on purpose so that unknown names get a 503). ``known`` is false when the files
+    have no frontend at all (the backends are in a file of their own).
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self.static: set[str] = set()
+        self.fallbacks: set[str] = set()
+        self.dynamic = False
+        fronts = 0
+        for config in ctx.configs:
+            for section in config.sections:
+                if section.kind not in ("frontend", "listen", "defaults"):
+                    continue
+                fronts += section.kind != "defaults"
+                routes = section.directives_named("use_backend")
+                dynamic_here = any(len(l.words) > 1 and _is_dynamic(l.words[1].raw) for l in routes)
+                self.dynamic |= dynamic_here
+                for line in [*routes, *section.directives_named("default_backend")]:
+                    if len(line.words) < 2 or _is_dynamic(line.words[1].raw):
+                        continue
+                    self.static.add(line.words[1].value)
+                    if dynamic_here and line.keyword == "default_backend":
+                        self.fallbacks.add(line.words[1].value)
+        self.known = fronts > 0
+
+    def reachable(self, name: str | None) -> bool:
+        if not self.known or self.dynamic:
+            return True
+        return name in self.static
+
+
+class BackendWithoutServers(Rule):
+    """Reports a backend (or listen) that some frontend routes to but that has no `server`,
+    `server-template` or `dispatch`, and nothing that answers on its own (`http-request return`,
+    `redirect`, `deny`, `use-service`, `stats enable`, an `errorfile 503`...).
+
+    ## Why is this bad?
+    Every request that reaches it gets "503 Service Unavailable" (or a closed connection in
+    tcp mode). HAProxy starts without a word. It is usually a server list that a template or
+    service discovery failed to fill, or a backend renamed on one side only.
+
+    ## Example
+    ```haproxy
+    frontend www
+        bind :80
+        default_backend app
+    backend app
+        balance roundrobin
+    ```
+
+    ## Use instead
+    ```haproxy
+    frontend www
+        bind :80
+        default_backend app
+    backend app
+        balance roundrobin
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: add the servers, or route the traffic elsewhere.
+
+    ## Exceptions
+    Backends filled at run time (`add server` on the runtime API, the Data Plane API, a
+    service-discovery agent) start empty on purpose. Backends that serve on their own are not
+    reported: stats pages, `http-request return`/`redirect`/`deny`/`use-service`,
+    `tcp-request content reject`, `errorfile 503` maintenance pages, `stick-table` holders,
+    `option transparent`/`option http_proxy`, listens that route with `use_backend`.
+    Backends no frontend can reach are left to `unused-backend` (HL904); when a
+    `use_backend` name is built at run time, or no frontend is in the files linted, every
+    backend counts as reachable. The `default_backend` of a frontend that routes on names built
+    at run time (`use_backend %[req.hdr(host),map(...)]`) is its "no such route" catch-all,
+    often empty on purpose, and is not reported. A backend whose server list is a template
+    placeholder (`__SERVERS__`, `{{ servers }}`) is not reported either.
+    """
+
+    code = "HL504"
+    name = "backend-without-servers"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        routing = Routing(ctx)
+        for proxy in ctx.proxies:
+            section = proxy.section
+            if not proxy.is_backend or proxy.servers or is_disabled(proxy):
+                continue
+            if section.kind == "backend" and (not routing.reachable(section.name) or section.name in routing.fallbacks):
+                continue
+            if any(answers_without_server(line) or _PLACEHOLDER.search(line.keyword) for line in section.directives):
+                continue
+            if proxy.option("transparent") or proxy.option("http_proxy"):
+                continue
+            header = section.header
+            target: Target = header.words[1] if len(header.words) > 1 else header
+            message = (
+                f"{proxy_label(proxy)} has no `server` line: every request it gets is answered with 503; "
+                "add servers or route the traffic elsewhere"
+            )
+            yield ctx.report(self, target, message)
