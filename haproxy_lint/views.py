@@ -346,6 +346,8 @@ def _read_params(line: Line, first: int) -> dict[str, Param]:
         word = words[i]
         name = word.value
         if name in SERVER_FLAGS:
+            # On one line too, the last of a flag and its no- form wins (`check no-check`).
+            params.pop(name[3:] if name.startswith("no-") else "no-" + name, None)
             params[name] = _param(name, word, None, line)
             i += 1
             continue

@@ -190,3 +190,8 @@ def test_log_lines_add_to_inherited_ones_and_no_log_clears():
     )
     assert [s.value for s in config.proxy("a").log] == ["global", "127.0.0.1"]
     assert config.proxy("b").log == []
+
+
+def test_the_last_of_a_flag_and_its_no_form_wins_on_one_line():
+    (server,) = parse("backend b\n    server s 1.1.1.1:80 check no-check\n").proxy("b").servers
+    assert not server.check
