@@ -237,7 +237,7 @@ class Section(BaseModel):
     ``"frontend"``, ``name`` ``"foo"`` and ``from_name`` ``"base"``.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, ignored_types=(lazy,))
 
     kind: str
     name: str | None
@@ -266,7 +266,19 @@ class Section(BaseModel):
 
     def directives_named(self, *keywords: str) -> list[Line]:
         """The section's directives whose keyword is one of ``keywords``, in order."""
-        return [d for d in self.directives if d.words and d.words[0].value in keywords]
+        index = self._by_keyword
+        if len(keywords) == 1:
+            return list(index.get(keywords[0], ()))
+        found = [line for keyword in keywords for line in index.get(keyword, ())]
+        return sorted(found, key=lambda line: line.start)
+
+    @lazy
+    def _by_keyword(self) -> dict[str, list[Line]]:
+        # Rules ask for a section's lines by keyword over and over: index them once.
+        index: dict[str, list[Line]] = {}
+        for line in self.directives:
+            index.setdefault(line.keyword, []).append(line)
+        return index
 
     def servers(self) -> list[Server]:
         """Typed views of the section's ``server`` lines."""

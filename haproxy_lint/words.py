@@ -23,6 +23,8 @@ _LINE = re.compile(rf"({_BLANK_RUN})((?:{_WORD}{_BLANK_RUN})*)(#.*)?", re.S)
 _PAIR = re.compile(rf"({_WORD})({_BLANK_RUN})", re.S)
 _FIRST = re.compile(rf"{_BLANK_RUN}({_WORD})", re.S)
 _SPECIAL = re.compile(r"""["'\\]""")
+_SPECIAL_OR_HASH = re.compile(r"""["'\\#]""")
+_BLANK_SPLIT = re.compile(r"([ \t\x0b\x0c\r]+)")
 _SIMPLE_ESCAPES = {" ": " ", "\\": "\\", "t": "\t", "n": "\n", "r": "\r", "#": "#", "'": "'", '"': '"'}
 _HEX = frozenset("0123456789abcdefABCDEF")
 
@@ -44,6 +46,8 @@ class SplitLine(NamedTuple):
 
 def split_line(body: str) -> SplitLine:
     """Split one line (no line ending) into indent, words, separators and comment."""
+    if _SPECIAL_OR_HASH.search(body) is None:
+        return _split_plain(body)
     m = _LINE.match(body)
     indent, middle, comment = m.group(1, 2, 3)
     words: list[tuple[str, int]] = []
@@ -68,6 +72,28 @@ def split_line(body: str) -> SplitLine:
     seps.append("")
     kind = "double" if quote == '"' else "single"
     return SplitLine(indent, words, seps, "", (pos, f"unterminated {kind} quote"))
+
+
+def _split_plain(body: str) -> SplitLine:
+    """The common case, a line without quotes, backslashes or '#': one C-level split."""
+    pieces = _BLANK_SPLIT.split(body)
+    if pieces[0]:
+        indent, rest = "", pieces
+    else:
+        indent, rest = (pieces[1], pieces[2:]) if len(pieces) > 1 else ("", [])
+    words: list[tuple[str, int]] = []
+    seps: list[str] = []
+    pos = len(indent)
+    last = len(rest) - 1
+    for i in range(0, len(rest), 2):
+        word = rest[i]
+        if not word:  # after trailing blanks
+            break
+        sep = rest[i + 1] if i < last else ""
+        words.append((word, pos))
+        seps.append(sep)
+        pos += len(word) + len(sep)
+    return SplitLine(indent, words, seps, "")
 
 
 def first_word(body: str) -> str:
