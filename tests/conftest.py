@@ -55,10 +55,16 @@ def haproxy_binaries() -> dict[str, str]:
 
 
 def haproxy_check(binary: str, path: Path) -> subprocess.CompletedProcess[str]:
-    """``haproxy -c -f path``, run from the file's folder."""
-    return subprocess.run(
+    """``haproxy -c -f path``, run from the file's folder.
+
+    A configuration with no error but no listener (a fragment with only backends) makes
+    ``haproxy -c`` exit 2 although it accepts every line; that counts as accepted here."""
+    result = subprocess.run(
         [binary, "-c", "-f", str(path)], capture_output=True, text=True, cwd=path.parent, timeout=60
     )
+    if result.returncode != 0 and "has no error but will not start (no listener)" in result.stdout + result.stderr:
+        result.returncode = 0
+    return result
 
 
 @pytest.fixture(scope="session")
