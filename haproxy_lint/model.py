@@ -22,11 +22,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from .errors import ParseError
-from .words import SplitLine, first_word, split_line, unquote
+from .words import SplitLine, first_value, split_line, unquote
 
 if TYPE_CHECKING:
     from .effective import Proxy
-    from .views import Server
 
 __all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS"]
 
@@ -169,7 +168,7 @@ class Line(BaseModel):
             return words[0].value if words else ""
         if self.kind == "comment" or self.kind == "blank":
             return ""
-        return unquote(first_word(self.text))
+        return first_value(self.text)
 
     def to_text(self) -> str:
         """The exact text of the line, line ending included, printed from its parts."""
@@ -279,12 +278,6 @@ class Section(BaseModel):
         for line in self.directives:
             index.setdefault(line.keyword, []).append(line)
         return index
-
-    def servers(self) -> list[Server]:
-        """Typed views of the section's ``server`` lines."""
-        from .views import Server
-
-        return [Server.from_line(d) for d in self.directives_named("server")]
 
 
 class Config(BaseModel):

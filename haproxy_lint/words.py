@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["SplitLine", "first_word", "split_line", "unquote"]
+__all__ = ["SplitLine", "first_word", "first_value", "split_line", "unquote"]
 
 # One word: runs of ordinary characters, backslash escapes and quoted strings, glued together
 # ("a"'b'c is one word). What stops it is a blank, a '#', or a quote that never closes.
@@ -22,6 +22,8 @@ _BLANK_RUN = r"[ \t\x0b\x0c\r]*"
 _LINE = re.compile(rf"({_BLANK_RUN})((?:{_WORD}{_BLANK_RUN})*)(#.*)?", re.S)
 _PAIR = re.compile(rf"({_WORD})({_BLANK_RUN})", re.S)
 _FIRST = re.compile(rf"{_BLANK_RUN}({_WORD})", re.S)
+# A first word with no quote, backslash or '#' in it, followed by a blank or the end: most are.
+_PLAIN_FIRST = re.compile(r"[ \t\x0b\x0c\r]*([^ \t\x0b\x0c\r\"'\\#]+)(?![^ \t\x0b\x0c\r])")
 _SPECIAL = re.compile(r"""["'\\]""")
 _SPECIAL_OR_HASH = re.compile(r"""["'\\#]""")
 _BLANK_SPLIT = re.compile(r"([ \t\x0b\x0c\r]+)")
@@ -94,6 +96,14 @@ def _split_plain(body: str) -> SplitLine:
         seps.append(sep)
         pos += len(word) + len(sep)
     return SplitLine(indent, words, seps, "")
+
+
+def first_value(body: str) -> str:
+    """The value of a line's first word (``""`` if none), without splitting the rest."""
+    m = _PLAIN_FIRST.match(body)
+    if m is not None:
+        return m.group(1)
+    return unquote(first_word(body))
 
 
 def first_word(body: str) -> str:
