@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic
-from .model import Config
+from .model import Config, paused_gc
 from .parser import parse
 from .registry import all_rules
 from .rule import Context, Rule
@@ -63,7 +63,13 @@ def lint_with_suppressed(
     report_on: Sequence[Config] | None = None,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Like :func:`lint_configs`, returning ``(reported, suppressed)``."""
-    settings = settings or Settings()
+    with paused_gc():  # a large configuration is many objects: see model.paused_gc
+        return _lint(configs, settings or Settings(), report_on)
+
+
+def _lint(
+    configs: Sequence[Config], settings: Settings, report_on: Sequence[Config] | None
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
     for config in configs:
         config.check()
     rules = enabled_rules(settings)
