@@ -125,6 +125,7 @@ def check(
                 sys.exit(exit_code(report, exit_zero))
         else:
             report.diagnostics, suppressed = lint_with_suppressed(configs, settings) if configs else ([], [])
+            report.suppressed_count = len(suppressed)
             if show_suppressed:
                 report.suppressed = suppressed
         if baseline:

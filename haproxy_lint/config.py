@@ -178,7 +178,7 @@ def _settings(path: Path, data: dict, locate) -> Settings:
             if unknown_codes([code]):
                 line, column = locate(("per-file-ignores", pattern))
                 raise ConfigError(f"`per-file-ignores`: no rule has the code {code!r}", path=str(path), line=line, column=column)
-    return settings.model_copy(update={"root": str(path.parent)})
+    return settings.model_copy(update={"root": str(path.resolve().parent)})
 
 
 def matches_any(path: str, patterns: list[str], root: str | None) -> bool:

@@ -27,7 +27,9 @@ class Report:
     unsafe: bool = False
     #: A line printed before the findings (``--upgrade-to`` says what it compares).
     title: str | None = None
-    #: Findings silenced by suppression comments or per-file-ignores (``--show-suppressed``).
+    #: How many findings suppression comments or per-file-ignores silenced...
+    suppressed_count: int = 0
+    #: ...and, with ``--show-suppressed``, which.
     suppressed: list[Diagnostic] = field(default_factory=list)
     #: How many findings the baseline file accounted for.
     baselined: int = 0

@@ -73,8 +73,8 @@ def summary(report: Report) -> str:
         parts.append(f"found {_plural(total, 'problem')} ({by}) in {_plural(read, 'file')}: {by_code}")
     elif read or not unreadable:
         parts.append(f"no problems in {_plural(read, 'file')}" if not unreadable else f"no problems in the other {_plural(read, 'file')}")
-    if report.suppressed:
-        parts.append(f"{len(report.suppressed)} suppressed")
+    if report.suppressed_count:
+        parts.append(f"{report.suppressed_count} suppressed")
     if report.baselined:
         parts.append(f"{report.baselined} in the baseline")
     if report.fixed:
