@@ -80,9 +80,10 @@ def _lint(
     kept: list[Diagnostic] = []
     silenced: list[Diagnostic] = []
     targets = configs if report_on is None else report_on
+    run_cache: dict = {}
     for config in targets:
         found: list[Diagnostic] = []
-        ctx = Context(config, settings, configs)
+        ctx = Context(config, settings, configs, run_cache)
         if by_keyword:
             for section in config.sections:
                 for line in section.directives:

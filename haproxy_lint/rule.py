@@ -13,8 +13,8 @@ Two ways to look, which the engine combines into one walk over the configuration
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import ClassVar, Union
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, ClassVar, TypeVar, Union
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from .effective import Proxy, Setting
@@ -29,6 +29,7 @@ __all__ = ["Context", "Rule", "Target"]
 Target = Union[Word, Param, Setting, Line, tuple[int, int]]
 
 _SECTION_TITLE = re.compile(r"^## (.+)$", re.M)
+T = TypeVar("T")
 
 
 class Rule:
@@ -76,11 +77,33 @@ class Context:
     configuration), ``config`` the one being checked now.
     """
 
-    def __init__(self, config: Config, settings: Settings, configs: Sequence[Config] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        settings: Settings,
+        configs: Sequence[Config] | None = None,
+        run_cache: dict[Hashable, Any] | None = None,
+    ) -> None:
         self.config = config
         self.settings = settings
         self.configs: Sequence[Config] = configs or (config,)
         self._text: str | None = None
+        # Shared by the contexts of one lint run (one per file), dropped when the run ends.
+        self._run_cache: dict[Hashable, Any] = {} if run_cache is None else run_cache
+
+    def memo(self, key: Hashable, compute: Callable[[], T], *, per_file: bool = True) -> T:
+        """``compute()``, once per lint run (and per file unless ``per_file`` is false).
+
+        For facts several rules or many lines need (an index of every name in the files
+        linted together, a walk shared by two rules): computed on first use, forgotten when
+        the run ends, so nothing outlives the configuration it describes.
+        """
+        full_key = (key, id(self.config) if per_file else None, self.settings.target_version)
+        try:
+            return self._run_cache[full_key]
+        except KeyError:
+            value = self._run_cache[full_key] = compute()
+            return value
 
     @property
     def version(self) -> tuple[int, int]:

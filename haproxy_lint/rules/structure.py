@@ -273,18 +273,13 @@ class Index:
         return sorted(self.by_name("backend", "listen"))
 
 
-_LAST: list[tuple[tuple[Config, ...], tuple[int, int], Index]] = []
-
-
 def index_of(ctx: Context) -> Index:
-    """The cross-file index for ``ctx`` (the last one is kept: every rule of a run asks)."""
+    """The cross-file index of the files linted together (built once per run: every rule asks)."""
+    return ctx.memo("structure.index", lambda: _build_index(ctx), per_file=False)
+
+
+def _build_index(ctx: Context) -> Index:
     configs = tuple(ctx.configs)
-    if _LAST:
-        cached_configs, cached_version, cached = _LAST[0]
-        if cached_version == ctx.version and len(cached_configs) == len(configs) and all(
-            a is b for a, b in zip(cached_configs, configs)
-        ):
-            return cached
     index = Index(configs, ctx.version)
     for i, config in enumerate(configs):
         info = branches(config, ctx.version)
@@ -292,7 +287,6 @@ def index_of(ctx: Context) -> Index:
         for proxy in config.proxies:
             path, active = info.get(proxy.section.header.line, ((), True))
             index.decls.append(Decl(i, config, proxy, path, active))
-    _LAST[:] = [(configs, ctx.version, index)]
     return index
 
 
@@ -1068,17 +1062,9 @@ def _first_words(table_version: str, kind: str) -> tuple[frozenset[str], frozens
 _SPOE_SCOPE = re.compile(r"^\s*\[[^\]]+\]\s*(#.*)?$")
 _PLAIN = re.compile(r"[\"'\\#$]")  # a line without these splits on blanks alone
 _BLANKS = re.compile(r"[ \t\x0b\x0c\r]+")
-_FINDINGS: list[tuple[Config, tuple[int, int], list[KeywordFinding]]] = []
-
-
 def keyword_findings(ctx: Context) -> list[KeywordFinding]:
-    """HL907 and HL908 findings of the file being checked (both rules share one walk: the
-    last result is kept)."""
-    if _FINDINGS and _FINDINGS[0][0] is ctx.config and _FINDINGS[0][1] == ctx.version:
-        return _FINDINGS[0][2]
-    found = _keyword_findings(ctx)
-    _FINDINGS[:] = [(ctx.config, ctx.version, found)]
-    return found
+    """HL907 and HL908 findings of the file being checked (both rules share one walk)."""
+    return ctx.memo("structure.keyword_findings", lambda: _keyword_findings(ctx))
 
 
 def _keyword_findings(ctx: Context) -> list[KeywordFinding]:

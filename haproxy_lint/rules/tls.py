@@ -22,7 +22,6 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from weakref import WeakKeyDictionary
 
 from ..diagnostics import Diagnostic, Edit, Severity
 from ..effective import Proxy
@@ -211,14 +210,8 @@ class Facts:
         }
 
 
-_FACTS: WeakKeyDictionary[Context, Facts] = WeakKeyDictionary()
-
-
 def facts(ctx: Context) -> Facts:
-    found = _FACTS.get(ctx)
-    if found is None:
-        found = _FACTS[ctx] = Facts(ctx)
-    return found
+    return ctx.memo("tls.facts", lambda: Facts(ctx))
 
 
 def _check_connects_ssl(proxy: Proxy) -> Line | None:
