@@ -13,6 +13,7 @@ it, inherited or not, so a diagnostic can point at the line to change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Optional
 
 from pydantic import BaseModel, ConfigDict
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from .model import Config, Line, Section, Word, _trusted, paused_gc
 from .views import Param, Server, parse_duration
 
-__all__ = ["Proxy", "Setting", "resolve_proxies"]
+__all__ = ["Proxy", "Setting", "resolve_files", "resolve_proxies"]
 
 # Timeout keywords of HAProxy 1.x, still read by 2.0 (removed in 2.1), and what they set.
 LEGACY_TIMEOUTS = {"clitimeout": "client", "srvtimeout": "server", "contimeout": "connect"}
@@ -120,30 +121,36 @@ class Proxy(BaseModel):
 
 def resolve_proxies(config: Config) -> list[Proxy]:
     """Every proxy section of ``config`` with its effective settings, in file order."""
+    return resolve_files([config])[0]
+
+
+def resolve_files(configs: Sequence[Config]) -> list[list[Proxy]]:
+    """The proxies of several files HAProxy reads in this order (``-f a.cfg -f b.cfg``), per
+    file: the latest ``defaults`` section, and the named ones, carry over from one file to the
+    next, as they do in HAProxy."""
     with paused_gc():
-        return _resolve_all(config)
-
-
-def _resolve_all(config: Config) -> list[Proxy]:
-    proxies: list[Proxy] = []
-    named_defaults: dict[str, Proxy] = {}
-    last_defaults: Proxy | None = None
-    for section in config.sections:
-        if not section.is_proxy:
-            continue
-        if section.from_name is not None:
-            parent = named_defaults.get(section.from_name)
-        elif section.kind == "defaults":
-            parent = None
-        else:
-            parent = last_defaults
-        proxy = _resolve(section, parent)
-        proxies.append(proxy)
-        if section.kind == "defaults":
-            last_defaults = proxy
-            if section.name:
-                named_defaults[section.name] = proxy
-    return proxies
+        named_defaults: dict[str, Proxy] = {}
+        last_defaults: Proxy | None = None
+        per_file: list[list[Proxy]] = []
+        for config in configs:
+            proxies: list[Proxy] = []
+            for section in config.sections:
+                if not section.is_proxy:
+                    continue
+                if section.from_name is not None:
+                    parent = named_defaults.get(section.from_name)
+                elif section.kind == "defaults":
+                    parent = None
+                else:
+                    parent = last_defaults
+                proxy = _resolve(section, parent)
+                proxies.append(proxy)
+                if section.kind == "defaults":
+                    last_defaults = proxy
+                    if section.name:
+                        named_defaults[section.name] = proxy
+            per_file.append(proxies)
+        return per_file
 
 
 def merge_params(base: dict[str, Param], new: dict[str, Param]) -> dict[str, Param]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, ClassVar, TypeVar, Union
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from .effective import Proxy, Setting
+from .effective import Proxy, Setting, resolve_files
 from .model import Config, Line, Section, Word
 from .settings import Settings
 from .views import Param
@@ -112,8 +112,20 @@ class Context:
 
     @property
     def proxies(self) -> list[Proxy]:
-        """The configuration's proxies with their effective settings."""
-        return self.config.proxies
+        """The proxies of the file being checked, with their effective settings."""
+        return self.proxies_of(self.config)
+
+    def proxies_of(self, config: Config) -> list[Proxy]:
+        """The proxies of one of :attr:`configs`, with their effective settings: when several
+        files are linted together, a ``defaults`` section reaches the proxies of the files
+        after it, as in HAProxy."""
+        if len(self.configs) == 1:
+            return config.proxies
+        resolved = self.memo("proxies", lambda: resolve_files(self.configs), per_file=False)
+        for index, candidate in enumerate(self.configs):
+            if candidate is config:
+                return resolved[index]
+        return config.proxies
 
     @property
     def text(self) -> str:

@@ -504,6 +504,9 @@ def test_command_line_formats(fmt, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert code == 1
     module = {"sarif": sarif, "github": github, "gitlab": gitlab, "junit": junit}[fmt]
+    from haproxy_lint.linter import lint_with_suppressed
+
     report = Report(files=1, sources={"haproxy.cfg": ODD})
-    report.diagnostics = haproxy_lint.lint(ODD, Settings(select=["HL203"]), "haproxy.cfg")
+    kept, suppressed = lint_with_suppressed([haproxy_lint.parse(ODD, "haproxy.cfg")], Settings(select=["HL203"]))
+    report.diagnostics, report.suppressed_count = kept, len(suppressed)
     assert out == module.render(report)

@@ -195,3 +195,19 @@ def test_log_lines_add_to_inherited_ones_and_no_log_clears():
 def test_the_last_of_a_flag_and_its_no_form_wins_on_one_line():
     (server,) = parse("backend b\n    server s 1.1.1.1:80 check no-check\n").proxy("b").servers
     assert not server.check
+
+
+def test_defaults_carry_over_to_the_files_read_after_them():
+    from haproxy_lint import Settings
+    from haproxy_lint.linter import lint_configs
+    from haproxy_lint.rule import Context
+
+    first = parse("defaults base\n    mode http\n    timeout connect 5s\n", "a.cfg")
+    second = parse("backend b\n    server s 1.1.1.1:80\nbackend c from base\n", "b.cfg")
+    ctx = Context(second, Settings(), [first, second])
+    b, c = ctx.proxies
+    assert b.effective_mode == "http" and b.timeout("connect").value == "5s"
+    assert c.defaults.section.name == "base"
+    # alone, the second file has no defaults at all
+    assert second.proxy("b").effective_mode == "tcp"
+    assert lint_configs([first, second], Settings(select=["HL906"])) == []

@@ -298,7 +298,7 @@ class NoLog(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         global_logs = global_lines(ctx, "log")
         # The merged configuration: does anything log at all?
-        everywhere = [p for config in ctx.configs for p in config.proxies]
+        everywhere = [p for config in ctx.configs for p in ctx.proxies_of(config)]
         if not global_logs and not any(loggers(p)[0] or loggers(p)[1] for p in everywhere if logs_something(p)):
             if not any(logs_something(p) for p in everywhere):
                 return

@@ -150,7 +150,7 @@ def routes(ctx: Context) -> dict[str, list[tuple[Proxy, Line]]]:
     ``default_backend`` line names it literally."""
     found: dict[str, list[tuple[Proxy, Line]]] = {}
     for config in ctx.configs:
-        for proxy in config.proxies:
+        for proxy in ctx.proxies_of(config):
             if not proxy.is_frontend:
                 continue
             lines = proxy.own("use_backend", "default_backend")

@@ -284,7 +284,7 @@ def _build_index(ctx: Context) -> Index:
     for i, config in enumerate(configs):
         info = branches(config, ctx.version)
         index.branches.append(info)
-        for proxy in config.proxies:
+        for proxy in ctx.proxies_of(config):
             path, active = info.get(proxy.section.header.line, ((), True))
             index.decls.append(Decl(i, config, proxy, path, active))
     return index
