@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,6 +18,7 @@ _CODE_PREFIX = re.compile(r"[A-Z]+\d{0,3}")
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.\d+)?")
 
 
+@lru_cache(maxsize=64)  # rules ask for the target version at every line they look at
 def parse_version(text: str) -> tuple[int, int]:
     """``"2.6"`` or ``"2.6.12"`` -> ``(2, 6)``; ``ValueError`` for anything else."""
     m = _VERSION.fullmatch(text.strip())
