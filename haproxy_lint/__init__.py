@@ -24,10 +24,12 @@ from .parser import parse, parse_file, read_text
 from .registry import all_rules, get_rule
 from .rule import Context, Rule
 from .settings import Settings, Thresholds
-from .views import Address, Param, Server, parse_address, parse_duration
+from .views import Acl, Address, Bind, Param, Route, Server, parse_address, parse_duration
 
 __all__ = [
+    "Acl",
     "Address",
+    "Bind",
     "Config",
     "Context",
     "Diagnostic",
@@ -38,6 +40,7 @@ __all__ = [
     "Param",
     "ParseError",
     "Proxy",
+    "Route",
     "Rule",
     "Section",
     "Server",

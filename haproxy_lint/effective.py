@@ -19,7 +19,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict
 
 from .model import Config, Line, Section, Word, _trusted, paused_gc
-from .views import Param, Server, parse_duration
+from .views import Acl, Bind, Param, Route, Server, parse_duration
 
 __all__ = ["Proxy", "Setting", "resolve_files", "resolve_proxies"]
 
@@ -92,6 +92,25 @@ class Proxy(BaseModel):
     def timeout(self, name: str) -> Setting | None:
         """The effective ``timeout <name>`` setting (legacy aliases included)."""
         return self.timeouts.get(name)
+
+    @property
+    def binds(self) -> list[Bind]:
+        """Typed views of the section's ``bind`` lines."""
+        return [Bind.from_line(line) for line in self.own("bind")]
+
+    @property
+    def routes(self) -> list[Route]:
+        """The section's ``use_backend`` and ``default_backend`` lines, in order (a frontend
+        without its own ``default_backend`` uses its defaults' one, which is included last)."""
+        own = [Route.from_line(line) for line in self.own("use_backend", "default_backend")]
+        if not any(r.line.keyword == "default_backend" for r in own) and self.defaults is not None:
+            own += [Route.from_line(line) for line in self.defaults.own("default_backend")]
+        return own
+
+    @property
+    def acls(self) -> list[Acl]:
+        """Typed views of the section's ``acl`` lines."""
+        return [Acl.from_line(line) for line in self.own("acl")]
 
     def own(self, *keywords: str) -> list[Line]:
         """This section's own directives with one of ``keywords``."""

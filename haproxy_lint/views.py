@@ -14,8 +14,11 @@ from pydantic import BaseModel, ConfigDict
 from .model import Line, Word, _trusted
 
 __all__ = [
+    "Acl",
     "Address",
+    "Bind",
     "Param",
+    "Route",
     "Server",
     "SERVER_FLAGS",
     "parse_address",
@@ -363,3 +366,101 @@ def _read_params(line: Line, first: int) -> dict[str, Param]:
                 params[sub.value] = _param(sub.value, sub, words[i + 1], line)
                 i += 2
     return params
+
+
+# --- bind, routing and ACL lines -------------------------------------------------------------
+
+
+def _bind_takes_argument(name: str) -> bool:
+    """Whether a bind option takes a value, per the newest keyword table that knows it."""
+    from .keywords import VERSIONS, table
+
+    for version in reversed(VERSIONS):
+        info = table(version).option_info("bind", name)
+        if info is not None:
+            return info.takes_arg
+    return False  # an option no version documents: read it as a flag
+
+
+class Bind(BaseModel):
+    """A ``bind`` line: its addresses (``bind :80,:8080``) and its options.
+
+    ``params`` maps each option to its :class:`Param` (``ssl``, ``crt /etc/x.pem``,
+    ``ssl-min-ver TLSv1.2``...); which options take a value comes from the keyword tables.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    line: Line
+    addresses: list[Address]
+    address_word: Word | None
+    params: dict[str, Param]
+
+    @classmethod
+    def from_line(cls, line: Line) -> Bind:
+        words = line.words
+        address_word = words[1] if len(words) > 1 else None
+        addresses = [parse_address(part) for part in address_word.value.split(",")] if address_word else []
+        params: dict[str, Param] = {}
+        i = 2
+        while i < len(words):
+            word = words[i]
+            if _bind_takes_argument(word.value) and i + 1 < len(words):
+                params[word.value] = _param(word.value, word, words[i + 1], line)
+                i += 2
+            else:
+                params[word.value] = _param(word.value, word, None, line)
+                i += 1
+        return cls(line=line, addresses=addresses, address_word=address_word, params=params)
+
+    @property
+    def ssl(self) -> bool:
+        return "ssl" in self.params
+
+
+class Route(BaseModel):
+    """A ``use_backend`` or ``default_backend`` line: the backend it names and its condition.
+
+    ``dynamic`` is true when the name is computed per request (``%[req.hdr(host)]``) or comes
+    from the environment: such a name cannot be resolved by reading the configuration.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    line: Line
+    backend: str | None
+    backend_word: Word | None
+    condition: list[Word]
+
+    @classmethod
+    def from_line(cls, line: Line) -> Route:
+        words = line.words
+        name = words[1] if len(words) > 1 else None
+        condition = list(words[2:]) if len(words) > 2 and words[2].value in ("if", "unless") else []
+        return cls(line=line, backend=name.value if name else None, backend_word=name, condition=condition)
+
+    @property
+    def dynamic(self) -> bool:
+        word = self.backend_word
+        return word is not None and ("%[" in word.value or "$" in word.raw)
+
+
+class Acl(BaseModel):
+    """An ``acl <name> <criterion> [flags] [operator] <value> ...`` line."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: Line
+    name: str | None
+    criterion: str | None
+    values: list[Word]
+
+    @classmethod
+    def from_line(cls, line: Line) -> Acl:
+        words = line.words
+        return cls(
+            line=line,
+            name=words[1].value if len(words) > 1 else None,
+            criterion=words[2].value if len(words) > 2 else None,
+            values=list(words[3:]),
+        )

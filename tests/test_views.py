@@ -211,3 +211,29 @@ def test_defaults_carry_over_to_the_files_read_after_them():
     # alone, the second file has no defaults at all
     assert second.proxy("b").effective_mode == "tcp"
     assert lint_configs([first, second], Settings(select=["HL906"])) == []
+
+
+def test_bind_routes_and_acls():
+    config = parse(
+        "defaults\n    mode http\n    default_backend fallback\n"
+        "frontend www\n"
+        "    bind :80,:8080\n"
+        "    bind ipv6@[::]:443 ssl crt /etc/ssl/site.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2 v4v6\n"
+        "    acl is_api path_beg -i /api /v2\n"
+        "    use_backend api if is_api\n"
+        "    use_backend %[req.hdr(host),lower] if { hdr(host) -m found }\n"
+    )
+    www = config.proxy("www", ("frontend",))
+    plain, tls = www.binds
+    assert [a.port for a in plain.addresses] == ["80", "8080"] and not plain.ssl
+    assert tls.ssl and tls.addresses[0].kind == "any"
+    assert {name: p.value for name, p in tls.params.items()} == {
+        "ssl": None, "crt": "/etc/ssl/site.pem", "alpn": "h2,http/1.1", "ssl-min-ver": "TLSv1.2", "v4v6": None
+    }
+    routes = www.routes
+    assert [(r.backend, r.dynamic) for r in routes] == [
+        ("api", False), ("%[req.hdr(host),lower]", True), ("fallback", False)
+    ]
+    assert [w.value for w in routes[0].condition] == ["if", "is_api"]
+    (acl,) = www.acls
+    assert (acl.name, acl.criterion, [w.value for w in acl.values]) == ("is_api", "path_beg", ["-i", "/api", "/v2"])
