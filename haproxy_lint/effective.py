@@ -78,6 +78,12 @@ class Proxy(BaseModel):
         return self.section.name
 
     @property
+    def label(self) -> str:
+        """``backend `app``` (or ``defaults``), for messages."""
+        section = self.section
+        return f"{section.kind} `{section.name}`" if section.name else section.kind
+
+    @property
     def effective_mode(self) -> str:
         """``http`` or ``tcp`` (HAProxy's default)."""
         return self.mode.value if self.mode is not None and self.mode.value else "tcp"

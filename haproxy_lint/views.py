@@ -255,6 +255,16 @@ class Server(BaseModel):
             return None
         return self.inherited.get(name)
 
+    def flag(self, name: str) -> Param | None:
+        """The parameter that decides flag ``name``: ``name`` or ``no-name``, this line's over
+        the inherited one (``None`` when neither is set). A ``no-`` result is a deliberate
+        opt-out, such as ``no-check``."""
+        for params in (self.params, self.inherited):
+            found = params.get(name) or params.get("no-" + name)
+            if found is not None:
+                return found
+        return None
+
     def has(self, flag: str) -> bool:
         """Whether the flag is effectively set (``check``, ``ssl``, ``backup``...)."""
         return self.get(flag) is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from haproxy_lint import Settings, fix, lint, parse
-from haproxy_lint.rules.check_servers import check_type, flag_setting, has_flag
+from haproxy_lint.rules.check_servers import check_type
 
 from .conftest import haproxy_binaries, haproxy_check
 
@@ -31,13 +31,13 @@ def codes(text: str, code: str, version: str = "3.2") -> list[tuple[int, str]]:
 def test_later_default_server_no_check_wins():
     config = parse(HEAD + "    default-server check\n\nbackend app\n    default-server no-check\n    server a1 10.0.0.1:80\n")
     server = config.proxies[-1].servers[0]
-    assert not has_flag(server, "check")
-    assert flag_setting(server, "check").name == "no-check"
+    assert not server.has("check")
+    assert server.flag("check").name == "no-check"
 
 
 def test_later_check_on_the_same_line_wins():
     config = parse(HEAD + "backend app\n    server a1 10.0.0.1:80 no-check check\n")
-    assert has_flag(config.proxies[-1].servers[0], "check")
+    assert config.proxies[-1].servers[0].has("check")
 
 
 def test_check_type_is_the_last_option_own_over_inherited():

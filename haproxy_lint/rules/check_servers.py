@@ -33,29 +33,6 @@ TLS_PORTS = frozenset({443, 8443})
 # --- effective server parameters -------------------------------------------------------------
 
 
-def _winner(params: dict[str, Param], name: str) -> Param | None:
-    on, off = params.get(name), params.get("no-" + name)
-    if on is not None and off is not None:
-        return on if on.word.start > off.word.start else off
-    return on or off
-
-
-def flag_setting(server: Server, name: str) -> Param | None:
-    """The parameter that decides flag ``name``: ``name`` or ``no-name``, own over inherited.
-
-    Unlike :meth:`Server.get`, this honours the order of ``default-server`` lines: a later
-    ``default-server no-check`` cancels an earlier ``default-server check`` (or the defaults'
-    one), the later of the two words wins.
-    """
-    return _winner(server.params, name) or _winner(server.inherited, name)
-
-
-def has_flag(server: Server, name: str) -> bool:
-    """Whether flag ``name`` (``check``, ``ssl``, ``check-ssl``...) is effectively on."""
-    param = flag_setting(server, name)
-    return param is not None and param.name == name
-
-
 def is_inherited(server: Server, param: Param) -> bool:
     return param.line.start != server.line.start
 
@@ -86,9 +63,9 @@ def checks_use_tls(server: Server) -> bool:
     """Whether health checks go over TLS: ``check-ssl``, or ``ssl`` when neither ``port`` nor
     ``addr`` moves the check (HAProxy's init_srv_check(): with either of them set, the server's
     transport is not reused for checks)."""
-    if has_flag(server, "check-ssl"):
+    if server.has("check-ssl"):
         return True
-    return has_flag(server, "ssl") and server.get("port") is None and server.get("addr") is None
+    return server.has("ssl") and server.get("port") is None and server.get("addr") is None
 
 
 def check_port(server: Server) -> int | None:
@@ -201,7 +178,7 @@ class CheckDisabledServer(Rule):
             if how is None:
                 continue
             for server in proxy.servers:
-                if flag_setting(server, "check") is not None:  # `check`, or a deliberate `no-check`
+                if server.flag("check") is not None:  # `check`, or a deliberate `no-check`
                     continue
                 if server.get("track") is not None:
                     continue
@@ -278,11 +255,11 @@ class CheckPortWithoutCheckSsl(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for proxy in backends(ctx):
             for server in proxy.servers:
-                if not (has_flag(server, "ssl") and has_flag(server, "check")):
+                if not (server.has("ssl") and server.has("check")):
                     continue
                 port, addr = server.get("port"), server.get("addr")
                 moved = port or addr
-                if moved is None or flag_setting(server, "check-ssl") is not None:
+                if moved is None or server.flag("check-ssl") is not None:
                     continue
                 service_port = server.address.port if server.address else None
                 port_number = check_port(server)
@@ -355,13 +332,13 @@ class PlainCheckToTlsPort(Rule):
             if option is None or option.value != "httpchk":
                 continue
             for server in proxy.servers:
-                if not has_flag(server, "check"):
+                if not server.has("check"):
                     continue
                 port = check_port(server)
                 if port not in TLS_PORTS or checks_use_tls(server):
                     continue
                 moved = server.get("port") or server.get("addr")
-                if has_flag(server, "ssl") and moved is not None and flag_setting(server, "check-ssl") is None:
+                if server.has("ssl") and moved is not None and server.flag("check-ssl") is None:
                     continue  # HL107's case
                 own_port, own_addr = server.params.get("port"), server.params.get("addr")
                 if own_port is not None:
@@ -422,8 +399,8 @@ class SniWithoutSsl(Rule):
         inherited: dict[tuple[str, int], tuple[Param, list[str], list[bool]]] = {}
         for proxy in backends(ctx):
             for server in proxy.servers:
-                ssl = has_flag(server, "ssl")
-                for name, uses_tls in (("sni", ssl), ("check-sni", ssl or has_flag(server, "check-ssl"))):
+                ssl = server.has("ssl")
+                for name, uses_tls in (("sni", ssl), ("check-sni", ssl or server.has("check-ssl"))):
                     param = server.get(name)
                     if param is None:
                         continue
@@ -483,7 +460,7 @@ class AgentCheckWithoutPort(Rule):
         port_counts = ctx.version >= (2, 4)
         for proxy in backends(ctx):
             for server in proxy.servers:
-                agent = flag_setting(server, "agent-check")
+                agent = server.flag("agent-check")
                 if agent is None or agent.name != "agent-check" or server.get("agent-port") is not None:
                     continue
                 port = server.get("port")

@@ -56,11 +56,6 @@ _STATUS_TOKEN = re.compile(r"(\d+)(?:-(\d+))?")
 # --- what a section configures ------------------------------------------------------------
 
 
-def own_directives(section: Section, *keywords: str) -> list[Line]:
-    """The section's directives with one of ``keywords``."""
-    return section.directives_named(*keywords)
-
-
 def _action(line: Line) -> str:
     """The second word of an ``http-check``/``tcp-check`` line (``send``, ``expect``...)."""
     words = line.words
@@ -69,23 +64,23 @@ def _action(line: Line) -> str:
 
 def http_rule_lines(section: Section) -> list[Line]:
     """The section's ``http-check`` lines that add rules to its ruleset (not the flags)."""
-    return [d for d in own_directives(section, "http-check") if _action(d) and _action(d) not in HTTP_CHECK_FLAGS]
+    return [d for d in section.directives_named("http-check") if _action(d) and _action(d) not in HTTP_CHECK_FLAGS]
 
 
 def http_flag_lines(section: Section) -> list[Line]:
     """``http-check disable-on-404`` and ``http-check send-state``: flags for HTTP checks."""
-    return [d for d in own_directives(section, "http-check") if _action(d) in HTTP_CHECK_FLAGS]
+    return [d for d in section.directives_named("http-check") if _action(d) in HTTP_CHECK_FLAGS]
 
 
 def tcp_rule_lines(section: Section) -> list[Line]:
-    return [d for d in own_directives(section, "tcp-check") if _action(d)]
+    return [d for d in section.directives_named("tcp-check") if _action(d)]
 
 
 def check_option_lines(section: Section) -> list[Line]:
     """The section's ``option <check type>`` lines, in order."""
     return [
         d
-        for d in own_directives(section, "option")
+        for d in section.directives_named("option")
         if len(d.words) > 1 and d.words[1].value in CHECK_OPTIONS
     ]
 
@@ -270,7 +265,7 @@ def requests_of(section: Section) -> list[Request]:
     the following ``http-check send`` lines alone."""
     options = httpchk_lines(section)
     opt = parse_option(options[-1]) if options else None
-    sends = [parse_send(line) for line in own_directives(section, "http-check") if _action(line) == "send"]
+    sends = [parse_send(line) for line in section.directives_named("http-check") if _action(line) == "send"]
     requests: list[Request] = []
     first = sends[0] if sends else None
     if opt is not None or first is not None:
@@ -577,7 +572,7 @@ class HttpchkHeadersInVersion(Rule):
         severity = Severity.ERROR if ctx.version >= (2, 8) else Severity.WARNING
         state = "refused since HAProxy 2.8" if ctx.version >= (2, 8) else "deprecated, and refused from HAProxy 2.8 on"
         message = f"headers hidden after the HTTP version of `option httpchk` are {state}; move them to an `http-check send` line"
-        sends = [parse_send(d) for d in own_directives(section, "http-check") if _action(d) == "send"]
+        sends = [parse_send(d) for d in section.directives_named("http-check") if _action(d) == "send"]
         if opt.headers and sends and sends[0].line.start > opt.line.start and sends[0].headers:
             message = (
                 f"headers hidden after the HTTP version of `option httpchk` are {state}, and ignored here because "
@@ -590,7 +585,7 @@ class HttpchkHeadersInVersion(Rule):
             return None
         if len(httpchk_lines(section)) != 1:
             return None
-        sends = [parse_send(d) for d in own_directives(section, "http-check") if _action(d) == "send"]
+        sends = [parse_send(d) for d in section.directives_named("http-check") if _action(d) == "send"]
         if sends:
             first = sends[0]
             if first.line.start < opt.line.start:

@@ -48,10 +48,6 @@ def server_label(server: Server) -> str:
     return f"{kind} `{server.name}`"
 
 
-def proxy_label(proxy: Proxy) -> str:
-    section = proxy.section
-    return f"{section.kind} `{section.name}`" if section.name else section.kind
-
 
 def server_word(server: Server) -> Target:
     return server.name_word if server.name_word is not None else server.line
@@ -214,7 +210,7 @@ class OnlyBackupServers(Rule):
                 continue
             first = servers[0]
             message = (
-                f"every server of {proxy_label(proxy)} is `backup`: only {server_label(first)} gets traffic; "
+                f"every server of {proxy.label} is `backup`: only {server_label(first)} gets traffic; "
                 "remove `backup` from the servers meant to share the load, or add `option allbackups`"
             )
             header = proxy.section.header
@@ -274,7 +270,7 @@ class BackupsWithoutAllbackups(Rule):
                 continue  # all-backup backends are HL502's
             others = ", ".join(f"`{s.name}`" for s in backups[1:])
             message = (
-                f"{proxy_label(proxy)} has {len(backups)} backup servers but no `option allbackups`: when the "
+                f"{proxy.label} has {len(backups)} backup servers but no `option allbackups`: when the "
                 f"regular servers are down only `{backups[0].name}` gets traffic and {others} "
                 f"{'stays' if len(backups) == 2 else 'stay'} idle; "
                 "add `option allbackups` if they should share it"
@@ -421,7 +417,7 @@ class BackendWithoutServers(Rule):
             header = section.header
             target: Target = header.words[1] if len(header.words) > 1 else header
             message = (
-                f"{proxy_label(proxy)} has no `server` line: every request it gets is answered with 503; "
+                f"{proxy.label} has no `server` line: every request it gets is answered with 503; "
                 "add servers or route the traffic elsewhere"
             )
             yield ctx.report(self, target, message)

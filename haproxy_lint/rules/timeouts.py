@@ -165,11 +165,6 @@ def inherited_note(server: Server, names: Iterable[str]) -> str:
     )
 
 
-def proxy_label(proxy: Proxy) -> str:
-    """``backend `app``` for messages."""
-    section = proxy.section
-    return f"{section.kind} `{section.name}`" if section.name else section.kind
-
 
 def _valid_intervals(server: Server) -> bool:
     """Whether the server's check counts and intervals are readable and above 0 (HL207 and
@@ -311,7 +306,7 @@ class CheckTimeoutExceedsInter(Rule):
         section = proxy.section
         after = _insert_point(section, "timeout", at_end=False)
         return ctx.fix(
-            f"add `timeout check {new}` to {proxy_label(proxy)}",
+            f"add `timeout check {new}` to {proxy.label}",
             "unsafe",
             ctx.insert_after(after, section, f"timeout check {new}"),
         )
@@ -441,7 +436,7 @@ class MissingTimeouts(Rule):
                 for name, zero in missing
                 if zero is not None
             ]
-            message = f"{proxy_label(proxy)} has no {listed}"
+            message = f"{proxy.label} has no {listed}"
             if zeros:
                 message += " (" + "; ".join(zeros) + ")"
             message += f": stalled connections are kept forever; set {'it' if len(missing) == 1 else 'them'} in `defaults`"
