@@ -20,20 +20,27 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from .errors import ParseError
+from .parser import decode_text, read_bytes
 from .registry import all_rules
 from .settings import Settings
 
 __all__ = ["CONFIG_NAMES", "ConfigError", "find_config", "load_config", "unknown_codes", "matches_any"]
 
 CONFIG_NAMES = (".haproxy-lint.yaml", ".haproxy-lint.yml", "pyproject.toml")
+
+# A settings file is a few lines: larger ones are refused rather than read for minutes
+# (ruamel.yaml reads about 100 KB a second, tomllib a few MB).
+MAX_YAML_BYTES = 128 * 1024
+MAX_TOML_BYTES = 4 * 1024 * 1024
+#: A settings file is at most three levels deep; a hostile one would exhaust the stack.
+MAX_YAML_DEPTH = 20
 
 
 class ConfigError(ParseError):
@@ -55,9 +62,32 @@ def find_config(start: str | os.PathLike[str]) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        return "haproxy-lint" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = read_bytes(path, max_size=MAX_TOML_BYTES)
+    except ParseError as exc:
+        # Too large to be read here: if it seems to hold our table, load_config() says so.
+        return exc.message.startswith("too large") and _mentions(path, b"[tool.haproxy-lint")
+    if b"haproxy-lint" not in data:  # most pyproject.toml files: no need to parse them
         return False
+    try:
+        tool = tomllib.loads(data.decode("utf-8")).get("tool")
+    except (UnicodeDecodeError, ValueError, RecursionError):  # TOMLDecodeError is a ValueError
+        # Broken, but seemingly with our table: load_config() will say what is wrong.
+        return b"[tool.haproxy-lint" in data or b'[tool."haproxy-lint"' in data
+    return isinstance(tool, dict) and "haproxy-lint" in tool
+
+
+def _mentions(path: Path, needle: bytes) -> bool:
+    """Whether the file holds ``needle``, read a chunk at a time."""
+    try:
+        with open(path, "rb") as handle:
+            tail = b""
+            while chunk := handle.read(1 << 20):
+                if needle in tail + chunk:
+                    return True
+                tail = chunk[-len(needle) :]
+    except OSError:
+        pass
+    return False
 
 
 def unknown_codes(codes: list[str]) -> list[str]:
@@ -69,12 +99,13 @@ def unknown_codes(codes: list[str]) -> list[str]:
 def load_config(path: str | os.PathLike[str]) -> Settings:
     """Read settings from a ``.haproxy-lint.yaml`` or a ``pyproject.toml``."""
     path = Path(path)
+    limit = MAX_TOML_BYTES if path.name == "pyproject.toml" else MAX_YAML_BYTES
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("settings file not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read settings: {exc}", path=str(path)) from None
+        # A regular file only (a FIFO would block, /dev/zero never end), of bounded size.
+        text = decode_text(read_bytes(path, max_size=limit), str(path))
+    except ParseError as exc:
+        message = "settings file not found" if exc.message == "no such file" else f"cannot read settings: {exc.message}"
+        raise ConfigError(message, path=exc.path, line=exc.line, column=exc.column, source_line=exc.source_line) from None
     if path.name == "pyproject.toml":
         data, locate = _from_pyproject(path, text)
     else:
@@ -83,16 +114,29 @@ def load_config(path: str | os.PathLike[str]) -> Settings:
 
 
 def _from_yaml(path: Path, text: str):
+    # Imported here: most runs find no YAML settings file, and ruamel.yaml is slow to import.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
     try:
+        _check_yaml(YAML(typ="rt"), text, path)
         data = YAML(typ="rt").load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        position = getattr(exc, "position", None)  # a ReaderError (a forbidden character) has no mark
+        if mark is None and isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            column = position - text.rfind("\n", 0, position)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or exc
         raise ConfigError(
-            f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+            "not valid YAML: " + " ".join(str(problem).split()),  # one line
             path=str(path),
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
+            line=line,
+            column=column,
         ) from None
+    except (ValueError, OverflowError) as exc:  # a number of 5,000 digits, a 13th month
+        raise ConfigError(f"not valid YAML: a value cannot be read: {exc}", path=str(path)) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -115,11 +159,50 @@ def _from_yaml(path: Path, text: str):
     return _plain(data), locate
 
 
+def _check_yaml(yaml, text: str, path: Path) -> None:
+    """Refuse, before anything is built, what a settings file never needs and a hostile one
+    uses: aliases (a "billion laughs" expands to billions of nodes), tags (``!!python/...``:
+    the loader never constructs objects from them, but they are refused, not ignored) and
+    deep nesting (the loader recurses)."""
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    for event in yaml.parse(text):
+        problem = None
+        if isinstance(event, AliasEvent):
+            problem = f"aliases (*{event.anchor}) are not allowed in a settings file"
+        elif getattr(event, "tag", None) is not None:
+            problem = f"tags ({event.tag}) are not allowed in a settings file"
+        elif isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                problem = f"nested more than {MAX_YAML_DEPTH} levels deep"
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        if problem is not None:
+            mark = event.start_mark
+            raise ConfigError(problem, path=str(path), line=mark.line + 1, column=mark.column + 1)
+
+
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)$")
+
+
 def _from_pyproject(path: Path, text: str):
     try:
-        data = tomllib.loads(text).get("tool", {}).get("haproxy-lint", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
+        tool = tomllib.loads(text).get("tool", {})
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply", path=str(path)) from None
+    except ValueError as exc:  # TOMLDecodeError, or a number of 5,000 digits
+        place = _TOML_PLACE.search(str(exc))
+        raise ConfigError(
+            f"not valid TOML: {_TOML_PLACE.sub('', str(exc)).rstrip()}",
+            path=str(path),
+            line=int(place.group(1)) if place else None,
+            column=int(place.group(2)) if place else None,
+        ) from None
+    data = tool.get("haproxy-lint", {}) if isinstance(tool, dict) else {}
+    if not isinstance(data, dict):
+        raise ConfigError("[tool.haproxy-lint] must be a table of keys to values", path=str(path))
     lines = text.splitlines()
 
     def locate(keys: tuple) -> tuple[int | None, int | None]:

@@ -13,15 +13,17 @@ it, inherited or not, so a diagnostic can point at the line to change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Optional
+from collections.abc import Callable, Hashable, Sequence
+from typing import Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from .model import Config, Line, Section, Word, _trusted, paused_gc
 from .views import Acl, Bind, Param, Route, Server, parse_duration
 
-__all__ = ["Proxy", "Setting", "resolve_files", "resolve_proxies"]
+__all__ = ["Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
+
+T = TypeVar("T")
 
 # Timeout keywords of HAProxy 1.x, still read by 2.0 (removed in 2.1), and what they set.
 LEGACY_TIMEOUTS = {"clitimeout": "client", "srvtimeout": "server", "contimeout": "connect"}
@@ -30,7 +32,7 @@ LEGACY_TIMEOUTS = {"clitimeout": "client", "srvtimeout": "server", "contimeout":
 class Setting(BaseModel):
     """An effective setting: the line that sets it, and whether it comes from ``defaults``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     line: Line
     inherited: bool
@@ -58,7 +60,7 @@ class Proxy(BaseModel):
     inherited ones.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     section: Section
     defaults: Optional[Proxy]
@@ -127,13 +129,17 @@ class Proxy(BaseModel):
         or if it sets its own ``option httpchk``/``option tcp-check`` (which starts an empty
         rule set), else its defaults' (HAProxy does not merge the two). Returns the lines and
         whether they are inherited."""
-        own = self.own(keyword)
         option = {"http-check": "httpchk", "tcp-check": "tcp-check"}.get(keyword)
-        starts_fresh = option is not None and any(line.find(option) == 1 for line in self.own("option"))
-        if own or starts_fresh or self.defaults is None:
-            return own, False
-        inherited, _ = self.defaults.effective_lines(keyword)
-        return inherited, True
+
+        def sets_them(proxy: Proxy) -> bool:
+            return bool(proxy.own(keyword)) or (
+                option is not None and any(line.find(option) == 1 for line in proxy.own("option"))
+            )
+
+        owner = nearest_in_chain(self, ("effective_lines", keyword), sets_them)
+        if owner is None:
+            return [], self.defaults is not None
+        return owner.own(keyword), owner is not self
 
     @property
     def is_frontend(self) -> bool:
@@ -142,6 +148,55 @@ class Proxy(BaseModel):
     @property
     def is_backend(self) -> bool:
         return self.section.kind in ("backend", "listen")
+
+
+def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool]) -> Proxy | None:
+    """The first of ``proxy`` and its chain of ``defaults`` (``from``) for which ``test`` holds,
+    or ``None``; ``key`` names ``test``, whose answer must depend on the sections only.
+
+    A loop, with each answer kept on every proxy it walked through: HAProxy accepts a chain of
+    thousands of defaults, where a recursion would overflow the stack, and walking the chain
+    again from each proxy would take quadratic time.
+    """
+    walked: list[dict] = []
+    current: Proxy | None = proxy
+    found: Proxy | None = None
+    while current is not None:
+        memo = current.__dict__.get("_nearest")
+        if memo is None:
+            memo = current.__dict__["_nearest"] = {}
+        elif key in memo:
+            found = memo[key]
+            break
+        walked.append(memo)
+        if test(current):
+            found = current
+            break
+        current = current.defaults
+    for memo in walked:
+        memo[key] = found
+    return found
+
+
+def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start: T) -> T:
+    """``step`` applied along the chain of ``defaults`` from the oldest to ``proxy``
+    (``step(step(start, oldest), next)``...), computed once per proxy and ``key`` (which
+    names ``step``, whose result must depend on the sections only), in a loop: see
+    :func:`nearest_in_chain`. ``step`` must not modify the value it is given."""
+    chain: list[Proxy] = []
+    value = start
+    current: Proxy | None = proxy
+    while current is not None:
+        memo = current.__dict__.get("_folded")
+        if memo is not None and key in memo:
+            value = memo[key]
+            break
+        chain.append(current)
+        current = current.defaults
+    for each in reversed(chain):
+        value = step(value, each)
+        each.__dict__.setdefault("_folded", {})[key] = value
+    return value
 
 
 def resolve_proxies(config: Config) -> list[Proxy]:
@@ -250,4 +305,3 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
     )
 
 
-Proxy.model_rebuild()

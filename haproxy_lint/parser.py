@@ -7,7 +7,10 @@ words (:mod:`haproxy_lint.words`) and groups lines into sections.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import stat
 from functools import lru_cache
 from importlib.resources import files
 
@@ -17,7 +20,12 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .errors import ParseError
 from .model import Config, Line, Section, _trusted, paused_gc
 
-__all__ = ["parse", "read_text", "parse_file"]
+__all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX_NESTED_CONDS"]
+
+#: HAProxy refuses a 100th nested ``.if`` ("too many nested '.if', max is 100"): MAXNESTEDCONDS
+#: in include/haproxy/cfgcond-t.h, the same from 2.4 to 3.2. Nesting is counted in skipped
+#: blocks too, as HAProxy counts it.
+MAX_NESTED_CONDS = 100
 
 _KIND_OF_TOKEN = {
     "SECTION": "section",
@@ -41,7 +49,36 @@ def _new_line(fields: dict) -> Line:
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
     grammar = files("haproxy_lint.grammar").joinpath("haproxy.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False)
+    options = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
+    # Building the LALR tables costs more than linting a small file; Lark can keep them in a
+    # cache file, which it checks against the grammar, the options and its own version.
+    # A cache file that cannot be read (half written by a concurrent run, say) is rebuilt.
+    path = _cache_path(grammar)
+    try:
+        return Lark(grammar, cache=path or False, **options)
+    except OSError:  # a cache that cannot be written
+        return Lark(grammar, **options)
+
+
+def _cache_path(grammar: str) -> str | None:
+    """Where Lark keeps the grammar's tables: ``$HAPROXY_LINT_CACHE_DIR`` (empty: no cache),
+    else ``$XDG_CACHE_HOME/haproxy-lint``, else ``~/.cache/haproxy-lint``. The cache is a
+    pickle, so it is used only in a folder of the current user's that nobody else can write."""
+    folder = os.environ.get("HAPROXY_LINT_CACHE_DIR")
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "haproxy-lint")
+    if not folder:
+        return None
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return None
+    digest = hashlib.sha256(grammar.encode()).hexdigest()[:16]
+    return os.path.join(folder, f"grammar-{digest}.lark-cache")
 
 
 def parse(text: str, path: str | os.PathLike[str] | None = None) -> Config:
@@ -52,6 +89,12 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Config:
     error. ``parse(text).to_text() == text`` for every text that parses.
     """
     name = os.fspath(path) if path is not None else None
+    if "\0" in text:
+        raise _nul_error(text, name)
+    if text.count(".if") >= MAX_NESTED_CONDS:  # (fewer cannot nest that deep: no need to look)
+        deep = _first_too_deep(text)
+        if deep is not None:  # found before the grammar builds a tree thousands of levels deep
+            raise _deep_error(text, deep, name)
     with paused_gc():
         try:
             tree = _lark().parse(text)
@@ -63,18 +106,59 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Config:
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a configuration file as UTF-8 text, keeping its line endings and BOM.
 
-    Raises :class:`ParseError` for a missing, unreadable or non-UTF-8 file.
+    Raises :class:`ParseError` for a missing, unreadable or non-UTF-8 file, and for anything
+    that is not a regular file (a FIFO would block forever, ``/dev/zero`` never ends).
+    """
+    return decode_text(read_bytes(path), os.fspath(path))
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory, not a configuration file"),
+    (stat.S_ISFIFO, "a FIFO (named pipe), not a regular file"),
+    (stat.S_ISCHR, "a character device, not a regular file"),
+    (stat.S_ISBLK, "a block device, not a regular file"),
+    (stat.S_ISSOCK, "a socket, not a regular file"),
+)
+
+
+def _not_regular(mode: int, name: str) -> ParseError:
+    what = next((text for test, text in _FILE_KINDS if test(mode)), "not a regular file")
+    return ParseError(f"is {what}" if what.startswith("a ") else what, path=name)
+
+
+def read_bytes(path: str | os.PathLike[str], *, max_size: int | None = None) -> bytes:
+    """The content of a regular file; :class:`ParseError` for anything else.
+
+    The file is looked at (``os.stat``) before it is opened, and opened without blocking, so
+    a FIFO, a device or a socket is refused instead of read. ``max_size`` (bytes) refuses a
+    larger file.
     """
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            data = handle.read()
+        info = os.stat(name)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(info.st_mode, name)
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # replaced between the stat and the open
+                raise _not_regular(info.st_mode, name)
+            if max_size is not None and info.st_size > max_size:
+                raise ParseError(f"too large ({info.st_size:,} bytes; at most {max_size:,})", path=name)
+            data = handle.read() if max_size is None else handle.read(max_size + 1)
     except FileNotFoundError:
         raise ParseError("no such file", path=name) from None
     except IsADirectoryError:
         raise ParseError("is a directory, not a configuration file", path=name) from None
     except OSError as exc:
         raise ParseError(f"cannot read: {exc.strerror or exc}", path=name) from None
+    if max_size is not None and len(data) > max_size:  # it grew while we read it
+        raise ParseError(f"too large (more than {max_size:,} bytes)", path=name)
+    return data
+
+
+def decode_text(data: bytes, name: str | None) -> str:
+    """``data`` as UTF-8 text; a located :class:`ParseError` at the first byte that is not."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -123,6 +207,8 @@ class _Builder:
     def _walk(self, children: list, depth: int) -> None:
         for child in children:
             if type(child) is not Token:  # a cond_block
+                if depth + 1 >= MAX_NESTED_CONDS:  # (so this recursion stays shallow)
+                    raise _too_deep(child.children[0], self.path)
                 self._walk(child.children, depth + 1)
             elif child.type == "LINES":
                 self._plain_lines(child, depth)
@@ -244,6 +330,71 @@ def _group(lines: list[Line]) -> tuple[list[Section], list[Line]]:
             body.append(line)
     close()
     return sections, preamble
+
+
+def _nul_error(text: str, path: str | None) -> ParseError:
+    """HAProxy stops at a NUL byte ("Stray NUL character at position N"): so do we."""
+    index = text.index("\0")
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return ParseError(
+        "stray NUL character (byte 0x00): HAProxy refuses the file",
+        path=path,
+        line=text.count("\n", 0, index) + 1,
+        column=index - start + 1,
+        source_line=text[start : end if end != -1 else len(text)].replace("\0", "\u2400"),
+    )
+
+
+_TOO_DEEP = f"too many nested '.if': HAProxy refuses more than {MAX_NESTED_CONDS - 1} levels ('max is {MAX_NESTED_CONDS}')"
+
+
+def _too_deep(token: Token, path: str | None) -> ParseError:
+    value = token.value.rstrip("\r\n")
+    return ParseError(
+        _TOO_DEEP,
+        path=path,
+        line=token.line,
+        column=len(value) - len(value.lstrip(" \t\x0b\x0c")) + 1,
+        source_line=value,
+    )
+
+
+_COND_LINE = re.compile(r"^[ \t\x0b\x0c]*(\.if|\.endif)(?=[ \t\x0b\x0c\r\n#]|\Z)", re.M)
+
+
+def _first_too_deep(text: str) -> tuple[int, int, str, int] | None:
+    """The first ``.if`` nested too deep for HAProxy: its line, column, text and the offset
+    where its line ends; ``None`` if there is none, or if a stray ``.endif`` comes first
+    (the grammar reports that)."""
+    depth = 0
+    for m in _COND_LINE.finditer(text):  # the regex finds the lines: only they cost Python time
+        if m.group(1) == ".endif":
+            if depth == 0:
+                return None
+            depth -= 1
+            continue
+        depth += 1
+        if depth >= MAX_NESTED_CONDS:
+            start = m.start()
+            end = text.find("\n", start)
+            end = len(text) if end == -1 else end + 1
+            return text.count("\n", 0, start) + 1, m.start(1) - start + 1, text[start:end].rstrip("\r\n"), end
+    return None
+
+
+def _deep_error(text: str, deep: tuple[int, int, str, int], path: str | None) -> ParseError:
+    """The too-deep ``.if``, unless the structure breaks before it: HAProxy reads line by line
+    and reports whichever comes first (a block never closed comes at the end, so after)."""
+    line, column, source, end = deep
+    try:
+        _lark().parse(text[:end])  # cannot succeed: the blocks up to there are not closed
+    except UnexpectedToken as exc:
+        if exc.token.type != "$END":
+            return _structure_error(text[:end], exc, path)
+    except UnexpectedInput:
+        pass
+    return ParseError(_TOO_DEEP, path=path, line=line, column=column, source_line=source)
 
 
 def _structure_error(text: str, exc: UnexpectedInput, path: str | None) -> ParseError:

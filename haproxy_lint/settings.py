@@ -15,7 +15,7 @@ __all__ = ["DEFAULT_TARGET_VERSION", "Settings", "Thresholds", "parse_version", 
 DEFAULT_TARGET_VERSION = "3.2"
 
 _CODE_PREFIX = re.compile(r"[A-Z]+\d{0,3}")
-_VERSION = re.compile(r"(\d+)\.(\d+)(?:\.\d+)?")
+_VERSION = re.compile(r"([0-9]{1,9})\.([0-9]{1,9})(?:\.[0-9]{1,9})?")
 
 
 @lru_cache(maxsize=64)  # rules ask for the target version at every line they look at
@@ -54,7 +54,7 @@ class Thresholds(BaseModel):
     (a bare number is milliseconds, as in HAProxy).
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     #: A recovered server should be back in service within this time (rise x inter).
     recovery_ms: int = Field(default=60_000, gt=0, alias="recovery")
@@ -90,7 +90,7 @@ class Settings(BaseModel):
     ``target_version`` is the HAProxy version the configuration is written for.
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     select: list[str] = Field(default_factory=lambda: ["HL"])
     ignore: list[str] = Field(default_factory=list)
@@ -102,6 +102,9 @@ class Settings(BaseModel):
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
     #: Glob patterns of files not to lint, even when a folder or pattern names them.
     exclude: list[str] = Field(default_factory=list)
+    #: Read every path of a run as one configuration, as ``haproxy -f a.cfg -f b.cfg`` does
+    #: (``conf.d`` fragments committed one by one); by default each path is one.
+    together: bool = False
     #: The folder of the settings file these came from; globs are relative to it.
     root: str | None = Field(default=None, exclude=True)
 

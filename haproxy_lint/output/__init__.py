@@ -5,12 +5,41 @@ Every formatter takes a :class:`Report` and returns a string; none of them lints
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..diagnostics import Diagnostic
 from ..errors import ParseError
 
-__all__ = ["FORMATS", "Report", "render"]
+__all__ = ["FORMATS", "Report", "render", "source_lines", "line_starts", "position"]
+
+
+# Every finding of a file asks for its source line or for line/column positions: cut each text
+# once, not once per finding (a large file with many findings would take quadratic time).
+@lru_cache(maxsize=8)
+def source_lines(source: str) -> list[str]:
+    """``source.split("\\n")``, computed once per text (do not modify the list)."""
+    return source.split("\n")
+
+
+@lru_cache(maxsize=8)
+def line_starts(source: str) -> list[int]:
+    """The offset where each line of ``source`` starts, computed once per text."""
+    starts = [0]
+    find = source.find
+    index = find("\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = find("\n", index + 1)
+    return starts
+
+
+def position(source: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of an offset into ``source``."""
+    starts = line_starts(source)
+    index = bisect_right(starts, offset) - 1
+    return index + 1, offset - starts[index] + 1
 
 
 @dataclass

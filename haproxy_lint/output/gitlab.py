@@ -26,7 +26,7 @@ from collections import Counter
 
 from ..diagnostics import Diagnostic, Severity
 from ..errors import ParseError
-from . import Report
+from . import Report, source_lines
 from .sarif import _normalise
 
 _SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
@@ -42,7 +42,7 @@ def render(report: Report) -> str:
 def _issue(diag: Diagnostic, source: str | None, seen: Counter[tuple[str, ...]]) -> dict:
     path = _normalise(diag.path or "<string>")
     if source is not None:
-        lines = source.split("\n")
+        lines = source_lines(source)
         line_text = lines[diag.line - 1].strip() if diag.line <= len(lines) else ""
         key = (path, diag.code, line_text, source[diag.start : diag.end])
     else:  # no text to anchor on: fall back on the position

@@ -10,25 +10,16 @@ or ``{"applicability", "title", "edits": [{"line", "column", "end_line", "end_co
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from functools import partial
 
 from ..diagnostics import Diagnostic
-from . import Report
+from . import Report, position
 
 
 def _positions(source: str | None):
     if source is None:
         return None
-    starts = [0]
-    for i, ch in enumerate(source):
-        if ch == "\n":
-            starts.append(i + 1)
-
-    def position(offset: int) -> tuple[int, int]:
-        index = bisect_right(starts, offset) - 1
-        return index + 1, offset - starts[index] + 1
-
-    return position
+    return partial(position, source)  # the line starts are computed once per text
 
 
 def diagnostic_dict(diag: Diagnostic, source: str | None) -> dict:

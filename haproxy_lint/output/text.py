@@ -8,6 +8,7 @@ from collections import Counter
 from ..diagnostics import Diagnostic
 from ..errors import ParseError
 from . import Report
+from . import source_lines as split_source
 
 _COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m", "bold": "\x1b[1m", "dim": "\x1b[2m"}
 _RESET = "\x1b[0m"
@@ -29,8 +30,25 @@ def format_error(error: ParseError, *, color: bool = False) -> str:
     head = f"{error.location()}: {_paint('error', 'error', color)}: {error.message}"
     lines = [head]
     if error.source_line is not None and error.column is not None:
-        lines += caret_lines(error.source_line, error.column)
+        lines += caret_lines(*_clip(error.source_line, error.column))
     return "\n".join(lines)
+
+
+_CLIP = 120  # characters shown on each side of the column of an error on a very long line
+
+
+def _clip(source_line: str, column: int) -> tuple[str, int]:
+    """A very long line (a hostile file has one of megabytes) is shown around the column."""
+    if len(source_line) <= 3 * _CLIP:
+        return source_line, column
+    start = max(0, column - 1 - _CLIP)
+    end = column - 1 + _CLIP
+    shown = source_line[start:end]
+    if start:
+        shown, column = "…" + shown, column - start + 1
+    if end < len(source_line):
+        shown += "…"
+    return shown, column
 
 
 def fixable(diag: Diagnostic, unsafe: bool) -> bool:
@@ -47,7 +65,7 @@ def format_diagnostic(diag: Diagnostic, source: str | None, *, color: bool = Fal
     )
     lines = [head]
     if source is not None:
-        source_lines = source.split("\n")
+        source_lines = split_source(source)
         if diag.line <= len(source_lines):
             text = source_lines[diag.line - 1]
             width = (diag.end_column - diag.column) if diag.end_line == diag.line else len(text.rstrip("\r")) - diag.column + 1

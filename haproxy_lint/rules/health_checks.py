@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..diagnostics import Diagnostic, Edit, Severity
-from ..effective import Proxy
+from ..effective import Proxy, nearest_in_chain
 from ..model import Line, Section, Word
 from ..rule import Context, Rule
 
@@ -50,7 +50,7 @@ EXPECT_MATCHES = frozenset(
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 _SNI_STR = re.compile(r"str\(([A-Za-z0-9.-]+)\)")
 _PLAIN_WORD = re.compile(r"""[^\s"'\\#$]+""")
-_STATUS_TOKEN = re.compile(r"(\d+)(?:-(\d+))?")
+_STATUS_TOKEN = re.compile(r"([0-9]{1,9})(?:-([0-9]{1,9}))?")  # bounded: status_regex() recurses per digit
 
 
 # --- what a section configures ------------------------------------------------------------
@@ -100,21 +100,17 @@ class CheckType:
 
 def check_type(proxy: Proxy) -> CheckType:
     """The last check option of the proxy's section, else its defaults' (recursively)."""
-    own = check_option_lines(proxy.section)
-    if own:
-        return CheckType(own[-1].words[1].value, own[-1], False)
-    if proxy.defaults is not None:
-        parent = check_type(proxy.defaults)
-        return CheckType(parent.name, parent.line, parent.name is not None)
-    return CheckType(None)
+    owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_option_lines(p.section)))
+    if owner is None:
+        return CheckType(None)
+    own = check_option_lines(owner.section)
+    return CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
 
 
 def http_owner(proxy: Proxy) -> Proxy | None:
     """The proxy whose section holds the HTTP-check ruleset in force for ``proxy``: itself if
     it has its own ``option httpchk`` or ``http-check`` rules, else its defaults' owner."""
-    if httpchk_lines(proxy.section) or http_rule_lines(proxy.section):
-        return proxy
-    return http_owner(proxy.defaults) if proxy.defaults is not None else None
+    return nearest_in_chain(proxy, "http_owner", lambda p: bool(httpchk_lines(p.section) or http_rule_lines(p.section)))
 
 
 def _why_not(proxy: Proxy, option: str) -> str:

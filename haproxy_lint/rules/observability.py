@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
-from ..effective import Proxy
+from ..effective import Proxy, fold_chain
 from ..model import Config, Line, Section
 from ..rule import Context, Rule
 
@@ -191,19 +191,18 @@ def is_no_log(line: Line) -> bool:
 def loggers(proxy: Proxy) -> tuple[list[Line], Line | None]:
     """The ``log`` lines in force for a proxy, in order (its defaults' first), and the
     ``no log`` line that emptied the list last, if any."""
-    lines: list[Line]
-    cleared: Line | None
-    if proxy.defaults is not None:
-        inherited, cleared = loggers(proxy.defaults)
-        lines = list(inherited)
-    else:
-        lines, cleared = [], None
-    for line in proxy.section.directives:
+    lines, cleared = fold_chain(proxy, "loggers", _add_loggers, ((), None))
+    return list(lines), cleared
+
+
+def _add_loggers(value: tuple[tuple[Line, ...], Line | None], proxy: Proxy) -> tuple[tuple[Line, ...], Line | None]:
+    lines, cleared = list(value[0]), value[1]
+    for line in proxy.section.directives_named("log", "no"):
         if line.keyword == "log":
             lines.append(line)
         elif is_no_log(line):
             lines, cleared = [], line
-    return lines, cleared
+    return tuple(lines), cleared
 
 
 def logs_something(proxy: Proxy) -> bool:

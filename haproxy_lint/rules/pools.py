@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, Severity
-from ..effective import Proxy
+from ..effective import Proxy, nearest_in_chain
 from ..model import Line
 from ..rule import Context, Rule, Target
 from ..views import Server
@@ -64,12 +64,8 @@ def backup_word(server: Server) -> Target:
 def is_disabled(proxy: Proxy | None) -> bool:
     """Whether ``disabled`` is in force for the proxy (own last ``disabled``/``enabled`` line,
     else its defaults')."""
-    while proxy is not None:
-        lines = proxy.own("disabled", "enabled")
-        if lines:
-            return lines[-1].keyword == "disabled"
-        proxy = proxy.defaults
-    return False
+    owner = nearest_in_chain(proxy, "disabled", lambda p: bool(p.own("disabled", "enabled"))) if proxy else None
+    return owner is not None and owner.own("disabled", "enabled")[-1].keyword == "disabled"
 
 
 def pool(proxy: Proxy) -> list[Server]:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
-from ..effective import Proxy
+from ..effective import Proxy, fold_chain
 from ..model import Line, Section, Word
 from ..rule import Context, Rule
 from ..views import parse_address
@@ -45,12 +45,17 @@ _SOURCE_FETCH = re.compile(
 def stats_lines(proxy: Proxy) -> list[Line]:
     """The ``stats`` lines in force for a proxy: its own if it has any, else its defaults'
     (a ``defaults`` section adds its own to those of the ``defaults`` it names with ``from``)."""
-    own = [line for line in proxy.own("stats") if stats_keyword(line) not in GLOBAL_STATS]
-    if proxy.defaults is None:
-        return own
-    if proxy.kind == "defaults":
-        return stats_lines(proxy.defaults) + own
-    return own or stats_lines(proxy.defaults)
+    own = _own_stats(proxy)
+    if proxy.kind != "defaults":
+        if own or proxy.defaults is None:
+            return own
+        proxy = proxy.defaults
+    # A chain of defaults adds up (a fold, not a recursion: a hostile file chains thousands).
+    return list(fold_chain(proxy, "stats_lines", lambda lines, each: (*lines, *_own_stats(each)), ()))
+
+
+def _own_stats(proxy: Proxy) -> list[Line]:
+    return [line for line in proxy.own("stats") if stats_keyword(line) not in GLOBAL_STATS]
 
 
 def stats_keyword(line: Line) -> str:
@@ -173,7 +178,7 @@ def exposure(ctx: Context, proxy: Proxy, lines: Sequence[Line]) -> str | None:
     if proxy.kind == "frontend":
         return None  # no bind line: not reachable
     # A backend (or a listen without bind): reached through the frontends that route to it.
-    via = routes(ctx).get(proxy.name or "", [])
+    via = ctx.memo("security.routes", lambda: routes(ctx), per_file=False).get(proxy.name or "", [])
     if not via:
         return "to every request routed to it"
     for frontend, line in via:
