@@ -35,7 +35,7 @@ class Edit(BaseModel):
     An insertion has ``start == end``; a deletion has ``text == ""``.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     start: int
     end: int
@@ -49,7 +49,7 @@ class Fix(BaseModel):
     by ``--fix``; ``unsafe`` ones change behaviour and need ``--unsafe-fixes``.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     title: str
     applicability: Applicability
@@ -71,7 +71,7 @@ class Diagnostic(BaseModel):
     ``start``/``end`` are the same span as offsets in the text.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     code: str
     name: str

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from .diagnostics import Diagnostic, Edit, Fix
 from .errors import ParseError
 from .linter import lint_configs
-from .model import Config
+from .model import Config, reuse_words
 from .parser import parse
 from .settings import Settings
 
@@ -39,7 +39,7 @@ class FixResult(BaseModel):
     text of the round they were found in), the ones still there, and fixes dropped because
     their result did not parse."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     text: str
     applied: list[Diagnostic]
@@ -92,11 +92,21 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return "".join(pieces)
 
 
-def _parses(text: str, path: str | None) -> bool:
+def _parsed(text: str, path: str | None, previous: Config | None = None) -> Config | None:
+    """The parsed text, or ``None`` if it does not parse (or has a line HAProxy cannot read).
+
+    The lines a fix left alone are cut into words as they were in ``previous``: a fix
+    changes a few lines of a file, and cutting every line again is most of a round's cost.
+    """
     try:
-        return not parse(text, path).errors
+        config = parse(text, path)
     except ParseError:
-        return False
+        return None
+    if config.errors:
+        return None
+    if previous is not None:
+        reuse_words(config, previous)
+    return config
 
 
 def fix(
@@ -121,34 +131,38 @@ def fix(
     applied: list[Diagnostic] = []
     broken: list[Diagnostic] = []
 
+    def lint(config: Config, fixable: bool | None = None) -> list[Diagnostic]:
+        return lint_configs([config, *context], settings, report_on=[config], fixable=fixable)
 
-    def lint(config: Config) -> list[Diagnostic]:
-        return lint_configs([config, *context], settings, report_on=[config])
-
-    diagnostics = lint(config)
+    # Each round runs the rules that can fix something first; only when they have nothing
+    # left to apply do the others run, on the same parsed text, for the final findings.
+    diagnostics = lint(config, fixable=True)
     for _ in range(MAX_ROUNDS):
         chosen = [d for d in select_fixes(diagnostics, unsafe) if d not in broken]
-        if not chosen:
-            return FixResult(text=text, applied=applied, remaining=diagnostics, broken=broken)
-        new_text = apply_edits(text, [e for d in chosen for e in d.fix.edits])  # type: ignore[union-attr]
-        if not _parses(new_text, name):
-            # Find the culprits one by one; keep the fixes that are fine on their own.
-            good = []
-            for diag in chosen:
-                if _parses(apply_edits(text, diag.fix.edits), name):  # type: ignore[union-attr]
-                    good.append(diag)
-                else:
-                    broken.append(diag)
-            chosen = select_fixes(good, unsafe)
-            if not chosen:
-                return FixResult(text=text, applied=applied, remaining=diagnostics, broken=broken)
+        new_config = None
+        if chosen:
             new_text = apply_edits(text, [e for d in chosen for e in d.fix.edits])  # type: ignore[union-attr]
-            if not _parses(new_text, name):
-                broken.extend(chosen)
-                return FixResult(text=text, applied=applied, remaining=diagnostics, broken=broken)
+            new_config = _parsed(new_text, name, config)
+            if new_config is None:
+                # Find the culprits one by one; keep the fixes that are fine on their own.
+                good = []
+                for diag in chosen:
+                    if _parsed(apply_edits(text, diag.fix.edits), name) is not None:  # type: ignore[union-attr]
+                        good.append(diag)
+                    else:
+                        broken.append(diag)
+                chosen = select_fixes(good, unsafe)
+                if chosen:
+                    new_text = apply_edits(text, [e for d in chosen for e in d.fix.edits])  # type: ignore[union-attr]
+                    new_config = _parsed(new_text, name, config)
+                    if new_config is None:
+                        broken.extend(chosen)
+        if new_config is None:  # nothing (more) to apply
+            remaining = sorted([*diagnostics, *lint(config, fixable=False)], key=lambda d: d.sort_key)
+            return FixResult(text=text, applied=applied, remaining=remaining, broken=broken)
         applied.extend(chosen)
-        text = new_text
-        diagnostics = lint(parse(text, name))
+        text, config = new_text, new_config
+        diagnostics = lint(config, fixable=True)
     raise FixLoopError(
         f"fixes did not settle after {MAX_ROUNDS} rounds (a rule keeps rewriting its own fix): "
         + ", ".join(sorted({d.code for d in diagnostics if applicable(d, unsafe)}))

@@ -41,7 +41,7 @@ PROXY_SECTIONS: tuple[str, ...] = ("defaults", "frontend", "listen", "backend")
 _PREFIXES = ("no", "default")
 _MAX_WORDS = 3  # "capture request header" is the longest keyword
 _OPTION_KINDS = ("bind", "server", "crt-store-load")  # options on a line, not directives
-_VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)(?:[.\-+~_ ].*)?\s*$")
+_VERSION = re.compile(r"^\s*v?([0-9]{1,9})\.([0-9]{1,9})(?:[.\-+~_ ].*)?\s*$")
 
 
 def _key(version: str) -> tuple[int, int]:
@@ -126,6 +126,18 @@ class KeywordTable:
     def keywords(self, section_kind: str) -> frozenset[str]:
         """Every keyword of a section kind (for proxy kinds: of all proxies, wherever valid)."""
         return frozenset(self._kinds.get(self._kind(section_kind), ()))
+
+    def phrase_starts(self) -> frozenset[str]:
+        """First words of the keywords longer than one word (``option``, ``http-check``...),
+        in any section, removed ones included, and the ``no``/``default`` prefixes: a directive
+        starting with another word is looked up by its first word alone."""
+        names = [n for group in (self._kinds, self._removed, self._deprecated) for kind in group.values() for n in kind]
+        return frozenset(n.split()[0] for n in names if " " in n) | frozenset(_PREFIXES)
+
+    def deprecated_keywords(self, section_kind: str) -> frozenset[str]:
+        """The keywords of a section kind that this version's documentation deprecates."""
+        kind = self._kind(section_kind)
+        return frozenset(self._deprecated.get(kind, ())) & frozenset(self._kinds.get(kind, ()))
 
     def bind_options(self) -> frozenset[str]:
         return frozenset(self._kinds.get("bind", ()))

@@ -46,14 +46,17 @@ def lint_configs(
     settings: Settings | None = None,
     *,
     report_on: Sequence[Config] | None = None,
+    fixable: bool | None = None,
 ) -> list[Diagnostic]:
     """Lint several files that HAProxy reads together (``haproxy -f a.cfg -f b.cfg``).
 
     Rules see all of ``configs`` (a backend defined in one file satisfies a ``use_backend``
     in another); findings are reported for the files in ``report_on`` (default: all).
     Findings silenced by a suppression comment or ``per-file-ignores`` are left out.
+    ``fixable`` runs only the rules that offer fixes (``True``) or only the others (``False``):
+    the fixer lints in those two halves, to skip the second when fixes change the text.
     """
-    return lint_with_suppressed(configs, settings, report_on=report_on)[0]
+    return lint_with_suppressed(configs, settings, report_on=report_on, fixable=fixable)[0]
 
 
 def lint_with_suppressed(
@@ -61,18 +64,19 @@ def lint_with_suppressed(
     settings: Settings | None = None,
     *,
     report_on: Sequence[Config] | None = None,
+    fixable: bool | None = None,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Like :func:`lint_configs`, returning ``(reported, suppressed)``."""
     with paused_gc():  # a large configuration is many objects: see model.paused_gc
-        return _lint(configs, settings or Settings(), report_on)
+        return _lint(configs, settings or Settings(), report_on, fixable)
 
 
 def _lint(
-    configs: Sequence[Config], settings: Settings, report_on: Sequence[Config] | None
+    configs: Sequence[Config], settings: Settings, report_on: Sequence[Config] | None, fixable: bool | None = None
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     for config in configs:
         config.check()
-    rules = enabled_rules(settings)
+    rules = [rule for rule in enabled_rules(settings) if fixable is None or bool(rule.fixable) == fixable]
     by_keyword: dict[str, list[Rule]] = defaultdict(list)
     for rule in rules:
         for keyword in rule.keywords:
@@ -94,7 +98,7 @@ def _lint(
                     found.extend(rule.check_line(ctx, line, None))
         for rule in rules:
             found.extend(rule.check(ctx))
-        suppressions = collect(config)
+        suppressions = ctx.memo("suppressions", lambda: collect(ctx.config))
         for diag in dict.fromkeys(found):  # a rule may reach one finding twice: report it once
             if suppressions.covers(diag) or settings.ignored_in(config.path, diag.code):
                 silenced.append(diag)

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from .errors import ParseError
-from .words import SplitLine, first_value, split_line, unquote
+from .words import SPECIAL as _QUOTING, SplitLine, first_value, split_line, unquote
 
 if TYPE_CHECKING:
     from .effective import Proxy
 
-__all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS"]
+__all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS", "reuse_words"]
 
 #: Section keywords HAProxy knows, up to 3.2 and 3.4's healthcheck (spoe-* are the sections
 #: of a SPOE agent file). The grammar lists the same words.
@@ -102,7 +102,7 @@ class lazy:
 class Word(BaseModel):
     """One word of a line: ``raw`` as written, ``value`` as HAProxy reads it, its offsets."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     raw: str
     value: str
@@ -129,7 +129,7 @@ class Line(BaseModel):
     ``to_text()`` prints the line back from those parts.
     """
 
-    model_config = ConfigDict(frozen=True, ignored_types=(lazy,))
+    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
 
     kind: LineKind
     line: int
@@ -153,6 +153,13 @@ class Line(BaseModel):
     def words(self) -> tuple[Word, ...]:
         """The words of the line, with their raw text, value and offsets."""
         start = self.start
+        if _QUOTING.search(self.text) is None:  # most lines: every value is its raw text
+            return tuple(
+                [
+                    _trusted(Word, {"raw": raw, "value": raw, "start": start + i, "end": start + i + len(raw)})
+                    for raw, i in self.parts.words
+                ]
+            )
         return tuple(
             [
                 _trusted(Word, {"raw": raw, "value": unquote(raw), "start": start + i, "end": start + i + len(raw)})
@@ -236,7 +243,7 @@ class Section(BaseModel):
     ``"frontend"``, ``name`` ``"foo"`` and ``from_name`` ``"base"``.
     """
 
-    model_config = ConfigDict(frozen=True, ignored_types=(lazy,))
+    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
 
     kind: str
     name: str | None
@@ -292,7 +299,7 @@ class Config(BaseModel):
     examined; :meth:`check` raises the first of them.
     """
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, ignored_types=(lazy,))
+    model_config = ConfigDict(frozen=True, defer_build=True, arbitrary_types_allowed=True, ignored_types=(lazy,))
 
     path: str | None
     bom: str
@@ -344,3 +351,31 @@ class Config(BaseModel):
             if proxy.section.kind in kinds and proxy.section.name == name:
                 return proxy
         return None
+
+
+def reuse_words(config: Config, previous: Config) -> None:
+    """Give the lines of ``config`` the parts and words already cut for the lines of
+    ``previous`` with the same text (and, for words, which hold offsets, the same place).
+
+    For the fixer, which re-parses a text that differs from the last one in a few lines. The
+    values shared are immutable, and equal to what the lines would compute themselves.
+    """
+    parts: dict[tuple[str, str], SplitLine] = {}
+    words: dict[tuple[int, str], tuple[Word, ...]] = {}
+    for line in previous.lines:
+        cached = line.__dict__
+        if "parts" in cached:
+            parts[line.kind, line.text] = cached["parts"]
+            if "words" in cached:
+                words[line.start, line.text] = cached["words"]
+    if not parts:
+        return
+    for line in config.lines:
+        found = parts.get((line.kind, line.text))
+        if found is not None:
+            cached = line.__dict__
+            cached["parts"] = found
+            same = words.get((line.start, line.text))
+            if same is not None:
+                cached["words"] = same
+

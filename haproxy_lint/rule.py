@@ -20,7 +20,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from .effective import Proxy, Setting, resolve_files
 from .model import Config, Line, Section, Word
 from .settings import Settings
-from .views import Param
+from .views import Param, Server
 
 __all__ = ["Context", "Rule", "Target"]
 
@@ -126,6 +126,16 @@ class Context:
             if candidate is config:
                 return resolved[index]
         return config.proxies
+
+    def server(self, line: Line) -> Server:
+        """The typed view of a ``server``/``default-server``/``server-template`` line of the
+        file being checked, for its own :attr:`~Server.params`: the one its proxy's
+        :attr:`~Proxy.servers` already hold (with ``inherited`` filled in) when there is one."""
+        by_line = self.memo(
+            "servers-by-line", lambda: {id(server.line): server for p in self.proxies for server in p.servers}
+        )
+        found = by_line.get(id(line))
+        return found if found is not None else Server.from_line(line)
 
     @property
     def text(self) -> str:

@@ -52,7 +52,8 @@ def collect(config: Config) -> Suppressions:
     found = Suppressions()
     waiting: list[Suppression] = []
     for line in config.lines:
-        comment = line.comment if line.kind != "blank" else ""
+        # The text test first: reading a line's comment cuts the line into words.
+        comment = line.comment if "haproxy-lint" in line.text and line.kind != "blank" else ""
         if "haproxy-lint" in comment:
             for item in _parse(line, comment):
                 found.comments.append(item)

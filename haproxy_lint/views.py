@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _trusted
+from .model import Line, Word, _trusted, lazy
 
 __all__ = [
     "Acl",
@@ -23,6 +23,7 @@ __all__ = [
     "SERVER_FLAGS",
     "parse_address",
     "parse_duration",
+    "parse_int",
     "duration_has_unit",
 ]
 
@@ -49,13 +50,25 @@ def parse_duration(text: str) -> int | None:
     ``None`` for anything HAProxy would not read as a duration (``5 s``, ``fast``, ``""``).
     """
     m = _DURATION.fullmatch(text)
-    if m is None:
+    value = parse_int(m.group(1)) if m is not None else None
+    if value is None:
         return None
-    value = int(m.group(1))
     unit = m.group(2)
     if unit == "us":
         return (value + 999) // 1000
     return value * _UNIT_MS[unit]
+
+
+def parse_int(text: str) -> int | None:
+    """A plain decimal number (ASCII digits only, as HAProxy reads them) as an int, else ``None``.
+
+    A number of more than 100 digits (leading zeros aside) is ``None`` too: no HAProxy setting
+    takes one, and Python's ``int()`` refuses to read thousands of digits (a hostile file).
+    """
+    if not text.isascii() or not text.isdigit():
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 100 else None
 
 
 def duration_has_unit(text: str) -> bool:
@@ -68,7 +81,7 @@ def duration_has_unit(text: str) -> bool:
 AddressKind = Literal["ipv4", "ipv6", "hostname", "unix", "abns", "env", "fd", "sockpair", "any", "other"]
 
 _IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
-_IPV6 = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
+_IPV6 = re.compile(r"[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*")  # no ':' in the first run: linear time
 _HOSTNAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
 _PORT = re.compile(r"[+-]?\d+(?:-\d+)?|\$\{?[A-Za-z_][A-Za-z0-9_]*(?:-[^}]*)?\}?")
 _UNIX_PREFIXES = ("unix@", "abns@", "abnsz@", "uxst@", "uxdg@")
@@ -82,7 +95,7 @@ class Address(BaseModel):
     its value when it is one plain number. ``kind`` says what ``host`` is.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     raw: str
     prefix: str
@@ -93,7 +106,7 @@ class Address(BaseModel):
     @property
     def port_number(self) -> int | None:
         """The port when it is a plain number (not a range, an offset or a variable)."""
-        return int(self.port) if self.port and self.port.isdigit() else None
+        return parse_int(self.port) if self.port else None
 
     @property
     def is_hostname(self) -> bool:
@@ -156,7 +169,7 @@ class Param(BaseModel):
     ``word`` is the parameter's keyword, ``value_word`` its argument (``None`` for a flag).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str
     value: str | None
@@ -201,7 +214,7 @@ class Server(BaseModel):
     ``no-<flag>`` on the server line.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
 
     kind: ServerKind
     line: Line
@@ -281,40 +294,40 @@ class Server(BaseModel):
         param = self.get(name)
         return param.integer if param else None
 
-    @property
+    @lazy  # rules ask again and again, for thousands of servers
     def check(self) -> bool:
         return self.has("check")
 
-    @property
+    @lazy
     def backup(self) -> bool:
         return self.has("backup")
 
-    @property
+    @lazy
     def ssl(self) -> bool:
         return self.has("ssl")
 
-    @property
+    @lazy
     def inter(self) -> int:
         """Effective ``inter`` in ms (HAProxy's default: 2s)."""
         return self.duration("inter") or 2000
 
-    @property
+    @lazy
     def fastinter(self) -> int:
         """Effective ``fastinter`` in ms (defaults to ``inter``)."""
         return self.duration("fastinter") or self.inter
 
-    @property
+    @lazy
     def downinter(self) -> int:
         """Effective ``downinter`` in ms (defaults to ``inter``)."""
         return self.duration("downinter") or self.inter
 
-    @property
+    @lazy
     def fall(self) -> int:
         """Effective ``fall`` (HAProxy's default: 3)."""
         value = self.integer("fall")
         return 3 if value is None else value
 
-    @property
+    @lazy
     def rise(self) -> int:
         """Effective ``rise`` (HAProxy's default: 2)."""
         value = self.integer("rise")
@@ -332,7 +345,7 @@ class Server(BaseModel):
     def check_port(self) -> int | None:
         """The ``port`` parameter (health checks go to this port) as a number."""
         value = self.value("port")
-        return int(value) if value and value.isdigit() else None
+        return parse_int(value) if value else None
 
     @property
     def resolvers(self) -> str | None:
@@ -399,7 +412,7 @@ class Bind(BaseModel):
     ``ssl-min-ver TLSv1.2``...); which options take a value comes from the keyword tables.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     line: Line
     addresses: list[Address]
@@ -435,7 +448,7 @@ class Route(BaseModel):
     from the environment: such a name cannot be resolved by reading the configuration.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     line: Line
     backend: str | None
@@ -458,7 +471,7 @@ class Route(BaseModel):
 class Acl(BaseModel):
     """An ``acl <name> <criterion> [flags] [operator] <value> ...`` line."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     line: Line
     name: str | None

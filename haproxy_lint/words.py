@@ -24,7 +24,8 @@ _PAIR = re.compile(rf"({_WORD})({_BLANK_RUN})", re.S)
 _FIRST = re.compile(rf"{_BLANK_RUN}({_WORD})", re.S)
 # A first word with no quote, backslash or '#' in it, followed by a blank or the end: most are.
 _PLAIN_FIRST = re.compile(r"[ \t\x0b\x0c\r]*([^ \t\x0b\x0c\r\"'\\#]+)(?![^ \t\x0b\x0c\r])")
-_SPECIAL = re.compile(r"""["'\\]""")
+#: What makes a word's value differ from its raw text: a quote or a backslash.
+SPECIAL = _SPECIAL = re.compile(r"""["'\\]""")
 _SPECIAL_OR_HASH = re.compile(r"""["'\\#]""")
 _BLANK_SPLIT = re.compile(r"([ \t\x0b\x0c\r]+)")
 _SIMPLE_ESCAPES = {" ": " ", "\\": "\\", "t": "\t", "n": "\n", "r": "\r", "#": "#", "'": "'", '"': '"'}

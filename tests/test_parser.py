@@ -234,3 +234,22 @@ def test_parse_file_keeps_crlf(tmp_path):
     config = parse_file(path)
     assert config.path == str(path)
     assert config.to_text() == "global\r\n    daemon\r\n"
+
+
+def test_reused_words_are_the_words_a_fresh_parse_cuts():
+    from haproxy_lint.model import reuse_words
+
+    text = 'global\n    log /dev/log local0\nbackend app\n    acl a path "/x y"\n    server s1 10.0.0.1:80 check\n'
+    old = parse(text)
+    for line in old.lines:
+        line.words
+    new_text = text.replace("local0", "local10")  # one line changes, the ones after it move
+    new = parse(new_text)
+    reuse_words(new, old)
+    assert new.lines[0].words is old.lines[0].words  # same text, same place: shared
+    assert "words" not in new.lines[3].__dict__  # same text, moved: offsets differ, cut again
+    assert new.lines[3].parts is old.lines[3].parts
+    fresh = parse(new_text)
+    assert [line.words for line in new.lines] == [line.words for line in fresh.lines]
+    assert [line.parts for line in new.lines] == [line.parts for line in fresh.lines]
+    assert new.to_text() == new_text

@@ -103,9 +103,10 @@ def test_branches_follow_elif_and_else():
         "    d 1\n"
     )
     state = branches(config, (2, 6))
-    assert [state[n][1] for n in (3, 5, 7, 9)] == [False, True, False, True]
+    assert 9 not in state  # outside every block: the default, ((), True)
+    assert [state.get(n, ((), True))[1] for n in (3, 5, 7, 9)] == [False, True, False, True]
     state = branches(config, (3, 2))
-    assert [state[n][1] for n in (3, 5, 7, 9)] == [True, False, False, True]
+    assert [state.get(n, ((), True))[1] for n in (3, 5, 7, 9)] == [True, False, False, True]
     unknown = branches(parse("global\n.if defined(X)\n    a 1\n.else\n    b 1\n.endif\n"), (2, 6))
     assert unknown[3][1] is None and unknown[5][1] is None
     assert unknown[3][0] != unknown[5][0]  # two branches of one block

@@ -818,12 +818,7 @@ def _deprecated_first_words() -> frozenset[str]:
         t = table(version)
         kinds = {k for k in t.section_keywords() if k not in PROXY_SECTIONS} | {"global", "backend"}
         for kind in kinds:
-            for name in t.keywords(kind):
-                if name.split()[0] in found:
-                    continue
-                info = t.lookup(kind, name.split())
-                if info is not None and info.deprecated and info.keyword == name:
-                    found.add(name.split()[0])
+            found.update(name.split()[0] for name in t.deprecated_keywords(kind))
     return frozenset(found)
 
 

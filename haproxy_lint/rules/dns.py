@@ -229,7 +229,7 @@ class UndefinedResolvers(Rule):
             for line in section.directives_named("server", "default-server", "server-template"):
                 if "resolvers" not in line.text:
                     continue
-                param = Server.from_line(line).params.get("resolvers")
+                param = ctx.server(line).params.get("resolvers")
                 if param is None or param.value_word is None or param.value in defined:
                     continue
                 name = param.value

@@ -23,7 +23,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Severity
-from ..effective import Proxy
+from ..effective import Proxy, nearest_in_chain
 from ..keywords import PROXY_SECTIONS, VERSIONS, KeywordTable, table
 from ..model import Config, Line, Section, Word
 from ..rule import Context, Rule
@@ -34,7 +34,7 @@ from ..rule import Context, Rule
 Path = tuple[tuple[int, int], ...]
 
 _TOKEN = re.compile(r"\s*(&&|\|\||!|\(|\)|[^\s()!&|]+(?:\([^()]*\))?)")
-_COND_VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)(.*)$")
+_COND_VERSION = re.compile(r"^\s*v?([0-9]{1,9})\.([0-9]{1,9})(.*)$")
 
 
 def _and(values: Iterable[bool | None]) -> bool | None:
@@ -73,9 +73,14 @@ def _term(token: str, target: tuple[int, int]) -> bool | None:
     if name == "version_before":
         value = _version_atleast(arg, target)
         return None if value is None else not value
-    if token.isdigit():
-        return int(token) != 0
+    if token.isascii() and token.isdigit():
+        return token.strip("0") != ""  # int(token) != 0, for any number of digits
     return None
+
+
+#: Nested parentheses read in a ``.if`` condition (each level costs 3 Python frames; HAProxy
+#: itself refuses about 340 levels); deeper is "does not parse".
+_MAX_PARENS = 100
 
 
 def evaluate_condition(text: str, target: tuple[int, int]) -> bool | None:
@@ -85,6 +90,7 @@ def evaluate_condition(text: str, target: tuple[int, int]) -> bool | None:
     if "".join(tokens) != "".join(text.split()):
         return None
     pos = 0
+    depth = 0  # of parentheses: HAProxy refuses deep ones too (MAX_CFG_RECURSION)
 
     def expr() -> bool | None:
         values = [conj()]
@@ -101,18 +107,25 @@ def evaluate_condition(text: str, target: tuple[int, int]) -> bool | None:
         return _and(values)
 
     def unary() -> bool | None:
+        nonlocal depth
         token = take()
-        if token == "!":
-            value = unary()
-            return None if value is None else not value
+        negate = False
+        while token == "!":  # a loop, not a recursion: a hostile line has thousands
+            negate = not negate
+            token = take()
         if token == "(":
+            depth += 1
+            if depth > _MAX_PARENS:
+                raise ValueError
             value = expr()
+            depth -= 1
             if take() != ")":
                 raise ValueError
-            return value
-        if token in (None, ")", "&&", "||"):
+        elif token in (None, ")", "&&", "||"):
             raise ValueError
-        return _term(token, target)
+        else:
+            value = _term(token, target)
+        return value if value is None or not negate else not value
 
     def peek() -> str | None:
         return tokens[pos] if pos < len(tokens) else None
@@ -130,6 +143,9 @@ def evaluate_condition(text: str, target: tuple[int, int]) -> bool | None:
     return value if pos == len(tokens) else None
 
 
+_COND_KINDS = frozenset({"if", "elif", "else", "endif"})
+
+
 @dataclass
 class _Frame:
     block: int
@@ -140,8 +156,9 @@ class _Frame:
 
 
 def branches(config: Config, target: tuple[int, int]) -> dict[int, tuple[Path, bool | None]]:
-    """For every line number: its conditional-block path and whether its branch is taken for
-    the target (True), certainly not taken (False) or unknown (None)."""
+    """For every line number in a conditional block: its block path and whether its branch is
+    taken for the target (True), certainly not taken (False) or unknown (None). Lines outside
+    every block are left out: their state is ``((), True)``."""
     out: dict[int, tuple[Path, bool | None]] = {}
     stack: list[_Frame] = []
     counter = 0
@@ -151,6 +168,8 @@ def branches(config: Config, target: tuple[int, int]) -> dict[int, tuple[Path, b
 
     for line in config.lines:
         kind = line.kind
+        if not stack and kind not in _COND_KINDS:
+            continue  # outside every block: the default state, ((), True)
         if kind in ("if", "elif", "else") and (kind == "if" or stack):
             condition = " ".join(w.raw for w in line.words[1:])
             if kind == "if":
@@ -316,15 +335,8 @@ def did_you_mean(name: str, names: Iterable[str]) -> str:
 def effective_line(proxy: Proxy, keyword: str) -> tuple[Line, Proxy] | None:
     """The last ``keyword`` line in force for a proxy (its own, else its defaults', through
     ``from`` chains), with the proxy that holds it."""
-    seen: set[int] = set()
-    current: Proxy | None = proxy
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        own = current.own(keyword)
-        if own:
-            return own[-1], current
-        current = current.defaults
-    return None
+    owner = nearest_in_chain(proxy, ("effective_line", keyword), lambda p: bool(p.own(keyword)))
+    return (owner.own(keyword)[-1], owner) if owner is not None else None
 
 
 def routes(decl: Decl, index: Index) -> list[tuple[Line, Word, bool]]:
@@ -517,7 +529,7 @@ class DuplicateProxyName(Rule):
 
 # --- HL902 ---------------------------------------------------------------------------------------
 
-_TEMPLATE_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+_TEMPLATE_RANGE = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$")
 _MAX_TEMPLATE = 100_000
 
 
@@ -764,23 +776,31 @@ class UnusedBackend(Rule):
         here = config_index(ctx)
         if not any(d.kind in ("frontend", "listen") for d in index.decls):
             return
+        names = {d.name for d in index.decls if d.kind == "backend" and d.name}
         mentioned: dict[str, set[int]] = defaultdict(set)  # name -> ids of the sections mentioning it
         spoe_filter = spoe_agent = False
         for config in index.configs:
             for section in config.sections:
                 spoe_agent = spoe_agent or section.kind == "spoe-agent"
                 for line in section.directives:
-                    words = line.words
-                    if line.keyword in ("use_backend", "default_backend") and len(words) > 1 and is_dynamic(words[1]):
-                        return
-                    if line.keyword == "filter" and len(words) > 1 and words[1].value == "spoe":
-                        spoe_filter = True
-                    skip = 1 if line.keyword in _OWN_NAME_KEYWORDS else -1
-                    for n, word in enumerate(words[1:], 1):
-                        if n == skip:
-                            continue
-                        for ident in _IDENT.findall(word.value):
-                            mentioned[ident].add(id(section))
+                    keyword = line.keyword
+                    if keyword in ("use_backend", "default_backend", "filter"):
+                        words = line.words
+                        if keyword != "filter" and len(words) > 1 and is_dynamic(words[1]):
+                            return
+                        if keyword == "filter" and len(words) > 1 and words[1].value == "spoe":
+                            spoe_filter = True
+                    # The words after the keyword (and after a server's or acl's own name),
+                    # as one string: an identifier never spans a blank.
+                    skip = 2 if keyword in _OWN_NAME_KEYWORDS else 1
+                    text = line.text
+                    if _PLAIN.search(text) is None:  # most lines: the words are the blank-separated runs
+                        parts = _BLANKS.split(text.strip(" \t\x0b\x0c\r"), skip)
+                        rest = parts[skip] if len(parts) > skip else ""
+                    else:
+                        rest = " ".join(word.value for word in line.words[skip:])
+                    for ident in names.intersection(_IDENT.findall(rest)):
+                        mentioned[ident].add(id(section))
         for decl in index.decls:
             if decl.index != here or decl.kind != "backend" or decl.name is None or decl.name_word is None:
                 continue
@@ -1059,6 +1079,12 @@ def _first_words(table_version: str, kind: str) -> tuple[frozenset[str], frozens
     return singles, families
 
 
+@functools.cache
+def _phrase_starts() -> frozenset[str]:
+    """Words that may start a keyword of several words, in any version's table."""
+    return frozenset().union(*(table(v).phrase_starts() for v in VERSIONS))
+
+
 _SPOE_SCOPE = re.compile(r"^\s*\[[^\]]+\]\s*(#.*)?$")
 _PLAIN = re.compile(r"[\"'\\#$]")  # a line without these splits on blanks alone
 _BLANKS = re.compile(r"[ \t\x0b\x0c\r]+")
@@ -1074,6 +1100,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
     target = ctx.settings.target_version
     out: list[KeywordFinding] = []
     known_sections = t.section_keywords()
+    phrase_starts = _phrase_starts()
     spoe = any(section.kind.startswith("spoe-") for section in ctx.config.sections)
     for line in ctx.config.preamble:
         if index.skipped(here, line) or not line.words or "$" in line.words[0].raw:
@@ -1117,6 +1144,8 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
                 values = tuple(line.values[:4])
             if not values or "$" in values[0] or index.skipped(here, line):
                 continue
+            if values[0] not in phrase_starts:
+                values = values[:1]  # the same verdict, and one cache entry per keyword
             verdict = classify(t.version, ctx.version, kind, anonymous, values)
             if verdict is None:
                 continue

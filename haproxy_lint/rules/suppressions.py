@@ -48,7 +48,7 @@ class InvalidSuppression(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         known = [rule.code for rule in all_rules()]
-        for item in collect(ctx.config).comments:
+        for item in ctx.memo("suppressions", lambda: collect(ctx.config)).comments:
             if item.problem:
                 yield ctx.report(self, (item.start, item.end), item.problem)
                 continue

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
-from ..effective import LEGACY_TIMEOUTS, Proxy, Setting
+from ..effective import LEGACY_TIMEOUTS, Proxy, Setting, nearest_in_chain
 from ..model import Line, Section, Word
 from ..rule import Context, Rule, Target
-from ..views import SERVER_FLAGS, Param, Server
+from ..views import SERVER_FLAGS, Param, Server, parse_int
 
 # Server parameters whose value is a duration.
 SERVER_DURATIONS = frozenset({"inter", "fastinter", "downinter", "slowstart", "agent-inter"})
@@ -93,9 +93,9 @@ class UnitlessDuration(Rule):
         if line.keyword == "hold" and (section is None or section.kind != "resolvers"):
             return
         for word in duration_words(line):
-            if not word.value.isdigit() or int(word.value) == 0:
+            ms = parse_int(word.value)
+            if not ms:
                 continue
-            ms = int(word.value)
             fixed = with_unit(ms)
             fix = ctx.fix(f"write `{fixed}`", "safe", ctx.replace(word, fixed))
             if ms < 1000:
@@ -180,9 +180,13 @@ def _valid_intervals(server: Server) -> bool:
     return True
 
 
-def checked_servers(proxy: Proxy) -> list[Server]:
-    """The proxy's servers that run health checks, with readable check settings."""
-    return [s for s in proxy.servers if s.check and _valid_intervals(s)]
+def checked_servers(ctx: Context) -> list[tuple[Proxy, list[Server]]]:
+    """Each proxy with its servers that run health checks, with readable check settings
+    (computed once per run: five rules walk them)."""
+    return ctx.memo(
+        "timeouts.checked_servers",
+        lambda: [(proxy, [s for s in proxy.servers if s.check and _valid_intervals(s)]) for proxy in ctx.proxies],
+    )
 
 
 def where(setting: Setting) -> str:
@@ -256,19 +260,18 @@ class CheckTimeoutExceedsInter(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         min_inter: dict[int, int] = {}  # by id(proxy): smallest inter of its checked servers
-        for proxy in ctx.proxies:
-            if proxy.is_backend:
-                servers = checked_servers(proxy)
-                if servers:
-                    min_inter[id(proxy)] = min(s.inter for s in servers)
-        for proxy in ctx.proxies:
+        checked = checked_servers(ctx)
+        for proxy, servers in checked:
+            if proxy.is_backend and servers:
+                min_inter[id(proxy)] = min(s.inter for s in servers)
+        for proxy, servers in checked:
             if id(proxy) not in min_inter:
                 continue
             setting = proxy.timeout("check")
             if setting is None or not setting.duration:
                 continue
             timeout = setting.duration
-            late = [s for s in checked_servers(proxy) if s.inter < timeout]
+            late = [s for s in servers if s.inter < timeout]
             if not late:
                 continue
             shortest = min(late, key=lambda s: s.inter)
@@ -321,12 +324,8 @@ DEFAULT_TIMEOUTS = {"connect": "5s", "client": "30s", "server": "30s"}
 def is_disabled(proxy: Proxy | None) -> bool:
     """Whether ``disabled`` is in force for the proxy (its own last ``disabled``/``enabled``
     line, else its defaults')."""
-    while proxy is not None:
-        lines = proxy.own("disabled", "enabled")
-        if lines:
-            return lines[-1].keyword == "disabled"
-        proxy = proxy.defaults
-    return False
+    owner = nearest_in_chain(proxy, "disabled", lambda p: bool(p.own("disabled", "enabled"))) if proxy else None
+    return owner is not None and owner.own("disabled", "enabled")[-1].keyword == "disabled"
 
 
 def missing_timeouts(proxy: Proxy) -> list[tuple[str, Setting | None]]:
@@ -570,8 +569,10 @@ class SlowRecovery(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         limit = ctx.settings.thresholds.recovery_ms
-        for proxy in ctx.proxies:
-            for server in checked_servers(proxy):
+        for _proxy, servers in checked_servers(ctx):
+            for server in servers:
+                if server.downinter + (server.rise - 1) * server.fastinter <= limit:
+                    continue  # what recovery_time() computes, without its message
                 took, how = recovery_time(server)
                 if took <= limit:
                     continue
@@ -631,8 +632,10 @@ class SlowDetection(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         limit = ctx.settings.thresholds.detection_ms
-        for proxy in ctx.proxies:
-            for server in checked_servers(proxy):
+        for _proxy, servers in checked_servers(ctx):
+            for server in servers:
+                if server.inter + (server.fall - 1) * server.fastinter <= limit:
+                    continue  # what detection_time() computes, without its message
                 took, how = detection_time(server)
                 if took <= limit:
                     continue
@@ -684,8 +687,8 @@ class FlappingThresholds(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            for server in checked_servers(proxy):
+        for _proxy, servers in checked_servers(ctx):
+            for server in servers:
                 if server.inter >= 2000:
                     continue
                 ones = [name for name in ("fall", "rise") if getattr(server, name) == 1]
@@ -713,8 +716,13 @@ class FlappingThresholds(Rule):
 
 def atol(text: str) -> int:
     """The number C's ``atol()`` reads, as HAProxy does for `fall` and `rise` (``abc`` -> 0)."""
-    m = re.match(r"\s*([+-]?\d+)", text)
-    return int(m.group(1)) if m else 0
+    m = re.match(r"\s*([+-]?)0*([0-9]*)", text)
+    if m is None or not m.group(2):
+        return 0
+    sign, digits = m.groups()
+    if len(digits) > 19:  # C's atol() saturates; Python's int() refuses thousands of digits
+        digits = "9223372036854775807"
+    return int(sign + digits)
 
 
 class ZeroThreshold(Rule):
@@ -762,8 +770,7 @@ class ZeroThreshold(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
             return
-        server = Server.from_line(line)
-        for param in server.params.values():
+        for param in ctx.server(line).params.values():
             if param.value is None:
                 continue
             if param.name in self.COUNTS and atol(param.value) <= 0:
