@@ -23,11 +23,11 @@ from .diagnostics import Severity
 from .fix import FixLoopError
 from .baseline import BaselineError, apply_baseline
 from .config import ConfigError, find_config, load_config, unknown_codes
-from .linter import enabled_rules, lint_with_suppressed
+from .linter import enabled_rules
 from .output import FORMATS, Report, render
 from .output.text import format_error
 from .registry import RuleError, all_rules, get_rule
-from .runner import fix_inputs, load_inputs, upgrade_report
+from .runner import Task, configurations, run_configurations
 from .settings import Settings
 from .writing import WriteError
 
@@ -74,6 +74,8 @@ def _codes(values: Sequence[str]) -> list[str]:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors reading files still exit 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary.")
 @click.option("--stdin-filename", metavar="PATH", help="Name to report for standard input.")
+@click.option("--together", is_flag=True, help="Read every path as one configuration, as `haproxy -f a -f b` does (default: each path is one; a folder's files are one).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Lint up to N configurations at once, in separate processes (default: the number of CPUs).")
 def check(
     paths: tuple[str, ...],
     config_path: str | None,
@@ -93,8 +95,11 @@ def check(
     exit_zero: bool,
     quiet: bool,
     stdin_filename: str | None,
+    together: bool,
+    jobs: int | None,
 ) -> None:
-    """Lint configuration files; files passed together are one configuration."""
+    """Lint configuration files: each path is one configuration (a folder's files are one;
+    --together reads every path as one)."""
     if not paths:
         raise click.UsageError("Missing argument 'PATHS...': name the files, folders or patterns to lint (- for standard input)")
     if fix and show_diff:
@@ -107,27 +112,27 @@ def check(
         sys.exit(EXIT_OK)
 
     report = Report(unsafe=unsafe_fixes, quiet=quiet, statistics=statistics)
-    inputs = load_inputs(paths, stdin_filename, report, exclude=settings.exclude, root=settings.root)
-    configs = [item.config for item in inputs]
+    task = Task(settings, unsafe=unsafe_fixes, stdin_filename=stdin_filename)
+    if upgrade_to:
+        task.action = "upgrade"
+        task.upgraded = _settings(settings.model_dump(by_alias=True) | {"target-version": upgrade_to})
+        report.title = f"What HAProxy {task.upgraded.target_version} would report that {settings.target_version} does not:"
+    elif fix or show_diff:
+        task.action = "fix" if fix else "diff"
+    groups = configurations(paths, together or settings.together)
+    diffs: list[str] = []
     try:
-        if upgrade_to:
-            upgraded = _settings(settings.model_dump(by_alias=True) | {"target-version": upgrade_to})
-            report.title = f"What HAProxy {upgraded.target_version} would report that {settings.target_version} does not:"
-            report.diagnostics = upgrade_report(configs, settings, upgraded)
-        elif fix or show_diff:
-            diff = fix_inputs(inputs, settings, unsafe_fixes, write=fix, report=report)
-            if show_diff:
-                _emit(diff)
-                sys.exit(EXIT_ERROR if report.errors else EXIT_FINDINGS if diff else EXIT_OK)
-            if any(item.path == "-" for item in inputs):
-                # The fixed text went to standard output: findings go to standard error.
-                sys.stderr.write(render(report, fmt, color=False))
-                sys.exit(exit_code(report, exit_zero))
-        else:
-            report.diagnostics, suppressed = lint_with_suppressed(configs, settings) if configs else ([], [])
-            report.suppressed_count = len(suppressed)
-            if show_suppressed:
-                report.suppressed = suppressed
+        for outcome in run_configurations(groups, task, jobs or _cpus()):
+            diffs.append(outcome.add_to(report))
+        if not show_suppressed:
+            report.suppressed = []
+        if show_diff:
+            _emit("".join(diffs))
+            sys.exit(EXIT_ERROR if report.errors else EXIT_FINDINGS if any(diffs) else EXIT_OK)
+        if fix and "-" in paths:
+            # The fixed text went to standard output: findings go to standard error.
+            sys.stderr.write(render(report, fmt, color=False))
+            sys.exit(exit_code(report, exit_zero))
         if baseline:
             apply_baseline(report, baseline)
     except (RuleError, FixLoopError, WriteError, BaselineError) as exc:
@@ -226,6 +231,14 @@ def _rules():
         return all_rules()
     except RuleError as exc:
         _fail(str(exc))
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (a container's or taskset's limit, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _use_color() -> bool:

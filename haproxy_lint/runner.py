@@ -10,21 +10,32 @@ import difflib
 import glob
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from .config import matches_any
 from .diagnostics import Diagnostic
 from .errors import ParseError
-from .fix import fix
-from .linter import lint_configs
+from .fix import FixResult, fix
+from .linter import lint_configs, lint_with_suppressed
 from .model import Config
 from .output import Report
-from .parser import parse, read_text
+from .parser import decode_text, parse, read_text
 from .settings import Settings
 from .writing import write_atomic
 
-__all__ = ["Input", "expand_paths", "fix_inputs", "load_inputs", "upgrade_report"]
+__all__ = [
+    "Input",
+    "Outcome",
+    "Task",
+    "configurations",
+    "expand_paths",
+    "fix_inputs",
+    "load_inputs",
+    "run_configuration",
+    "run_configurations",
+    "upgrade_report",
+]
 
 
 @dataclass
@@ -35,6 +46,114 @@ class Input:
     name: str
     text: str
     config: Config
+
+
+@dataclass
+class Task:
+    """What to do with every configuration of a run. It travels to the worker processes of
+    ``--jobs``, so it holds plain data only."""
+
+    settings: Settings
+    #: ``lint``, ``fix`` (write the fixed files), ``diff`` (print what fix would write) or
+    #: ``upgrade`` (what ``upgraded`` reports that ``settings`` does not).
+    action: str = "lint"
+    unsafe: bool = False
+    upgraded: Settings | None = None
+    stdin_filename: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What one configuration gave: findings, unreadable files, fixes, the texts read."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[Diagnostic] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    files: int = 0
+    fixed: int = 0
+    diff: str = ""
+
+    def add_to(self, report: Report) -> str:
+        """Merge into the run's report; returns the diff."""
+        report.diagnostics.extend(self.diagnostics)
+        report.suppressed.extend(self.suppressed)
+        report.suppressed_count += len(self.suppressed)
+        report.errors.extend(self.errors)
+        report.sources.update(self.sources)
+        report.files += self.files
+        report.fixed += self.fixed
+        return self.diff
+
+
+def configurations(paths: Sequence[str], together: bool = False) -> list[list[str]]:
+    """The files of each configuration to lint, in order.
+
+    Each argument is one configuration: a file, a folder (its ``*.cfg`` files, read as one
+    configuration as ``haproxy -f folder`` does) or a pattern (its matches). ``together``
+    makes every argument one configuration, as ``haproxy -f a.cfg -f b.cfg`` reads them. A
+    file named twice is read once, where it is first named.
+    """
+    seen: set[str] = set()
+    groups: list[list[str]] = []
+    for path in paths:
+        files = [f for f in expand_paths([path]) if f not in seen]
+        seen.update(files)
+        if files:
+            groups.append(files)
+    if together and len(groups) > 1:
+        return [[f for group in groups for f in group]]
+    return groups
+
+
+def run_configuration(paths: Sequence[str], task: Task) -> Outcome:
+    """Read, then lint, fix or compare one configuration (the files HAProxy reads together)."""
+    report = Report(unsafe=task.unsafe)
+    settings = task.settings
+    inputs = load_inputs(paths, task.stdin_filename, report, exclude=settings.exclude, root=settings.root)
+    configs = [item.config for item in inputs]
+    outcome = Outcome()
+    if task.action == "upgrade":
+        assert task.upgraded is not None
+        outcome.diagnostics = upgrade_report(configs, settings, task.upgraded)
+    elif task.action in ("fix", "diff"):
+        outcome.diff = fix_inputs(inputs, settings, task.unsafe, write=task.action == "fix", report=report)
+        outcome.diagnostics = report.diagnostics
+    elif configs:
+        outcome.diagnostics, outcome.suppressed = lint_with_suppressed(configs, settings)
+    outcome.errors = report.errors
+    outcome.sources = report.sources
+    outcome.files = report.files
+    outcome.fixed = report.fixed
+    return outcome
+
+
+def _run_chunk(chunk: Sequence[Sequence[str]], task: Task) -> list[Outcome]:
+    return [run_configuration(paths, task) for paths in chunk]
+
+
+def run_configurations(groups: Sequence[Sequence[str]], task: Task, jobs: int = 1) -> Iterator[Outcome]:
+    """:func:`run_configuration` for each group, in order, on up to ``jobs`` processes.
+
+    Standard input is read in this process. Configurations go to the workers in chunks, a
+    few per worker, so that the cost of sending them stays small next to linting them.
+    """
+    jobs = max(1, min(jobs, len(groups)))
+    if jobs == 1 or any("-" in group for group in groups):
+        for group in groups:
+            yield run_configuration(group, task)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers start with every module already imported (spawn would import them
+    # again in each); where fork is unsafe or missing (macOS, Windows), spawn.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    size = max(1, min(16, len(groups) // (jobs * 4)))
+    chunks = [groups[i : i + size] for i in range(0, len(groups), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        for outcomes in pool.map(_run_chunk, chunks, [task] * len(chunks)):
+            yield from outcomes
 
 
 def expand_paths(paths: Sequence[str]) -> list[str]:
@@ -74,7 +193,7 @@ def load_inputs(
         try:
             if path != "-" and os.path.isdir(path):
                 raise ParseError("folder holds no *.cfg file", path=name)
-            text = sys.stdin.read() if path == "-" else read_text(path)
+            text = _read_stdin(name) if path == "-" else read_text(path)
             config = parse(text, name)
         except ParseError as exc:
             report.errors.append(exc)
@@ -87,6 +206,12 @@ def load_inputs(
     return inputs
 
 
+def _read_stdin(name: str) -> str:
+    """Standard input as UTF-8 text (a located error at a byte that is not UTF-8)."""
+    raw = getattr(sys.stdin, "buffer", None)
+    return decode_text(raw.read(), name) if raw is not None else sys.stdin.read()
+
+
 def fix_inputs(inputs: Sequence[Input], settings: Settings, unsafe: bool, *, write: bool, report: Report) -> str:
     """Fix every input; write files back (``write``) or return their unified diff.
 
@@ -95,7 +220,7 @@ def fix_inputs(inputs: Sequence[Input], settings: Settings, unsafe: bool, *, wri
     and how many were fixed.
     """
     diffs: list[str] = []
-    fixed: list[Config] = []
+    fixed: list[FixResult] = []
     for item in inputs:
         others = [other.config for other in inputs if other is not item]
         result = fix(item.config, settings, unsafe=unsafe, context=others)
@@ -121,8 +246,11 @@ def fix_inputs(inputs: Sequence[Input], settings: Settings, unsafe: bool, *, wri
                 )
             )
         report.sources[item.name] = result.text
-        fixed.append(parse(result.text, item.name))
-    report.diagnostics = lint_configs(fixed, settings) if fixed else []
+        fixed.append(result)
+    if len(fixed) == 1:
+        report.diagnostics = fixed[0].remaining
+    elif fixed:  # each file was fixed with the others as they were: lint the fixed files together
+        report.diagnostics = lint_configs([parse(r.text, item.name) for r, item in zip(fixed, inputs)], settings)
     return "".join(d if d.endswith("\n") else d + "\n\\ No newline at end of file\n" for d in diffs)
 
 
