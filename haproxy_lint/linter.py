@@ -37,8 +37,9 @@ def lint(
     Returns the diagnostics sorted by position. Raises :class:`ParseError` when the text does
     not parse (including a line HAProxy could not read, see :attr:`Config.errors`).
     """
-    config = parse(source, path) if isinstance(source, str) else source
-    return lint_configs([config], settings)
+    with paused_gc():  # parsing and linting under one pause: see model.paused_gc
+        config = parse(source, path) if isinstance(source, str) else source
+        return lint_configs([config], settings)
 
 
 def lint_configs(

@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic
 from .errors import ParseError
 from .fix import FixResult, fix
 from .linter import lint_configs, lint_with_suppressed
-from .model import Config
+from .model import Config, paused_gc
 from .output import Report
 from .parser import decode_text, parse, read_text
 from .settings import Settings
@@ -108,6 +108,13 @@ def configurations(paths: Sequence[str], together: bool = False) -> list[list[st
 
 def run_configuration(paths: Sequence[str], task: Task) -> Outcome:
     """Read, then lint, fix or compare one configuration (the files HAProxy reads together)."""
+    # One pause for the whole job: re-enabled between parsing and linting, the collector
+    # would walk every object of the model at once (see model.paused_gc).
+    with paused_gc():
+        return _run_configuration(paths, task)
+
+
+def _run_configuration(paths: Sequence[str], task: Task) -> Outcome:
     report = Report(unsafe=task.unsafe)
     settings = task.settings
     inputs = load_inputs(paths, task.stdin_filename, report, exclude=settings.exclude, root=settings.root)
