@@ -116,13 +116,16 @@ def fix(
     unsafe: bool = False,
     path: str | os.PathLike[str] | None = None,
     context: Sequence[Config] = (),
+    position: int = 0,
 ) -> FixResult:
     """Apply every applicable fix until none is left.
 
     Only safe fixes are applied unless ``unsafe`` is true. ``context`` holds the other files
-    HAProxy reads with this one (their sections count, e.g. a ``stats socket`` in another
-    file; they are not changed). Raises :class:`ParseError` if the input itself does not
-    parse, :class:`FixLoopError` if the fixes never settle.
+    HAProxy reads with this one, in the order it reads them (their sections count, e.g. a
+    ``stats socket`` in another file; they are not changed), and ``position`` is where this
+    file comes among them (a ``defaults`` section reaches the files after it). Raises
+    :class:`ParseError` if the input itself does not parse, :class:`FixLoopError` if the
+    fixes never settle.
     """
     settings = settings or Settings()
     config = parse(source, path) if isinstance(source, str) else source
@@ -132,7 +135,9 @@ def fix(
     broken: list[Diagnostic] = []
 
     def lint(config: Config, fixable: bool | None = None) -> list[Diagnostic]:
-        return lint_configs([config, *context], settings, report_on=[config], fixable=fixable)
+        return lint_configs(
+            [*context[:position], config, *context[position:]], settings, report_on=[config], fixable=fixable
+        )
 
     # Each round runs the rules that can fix something first; only when they have nothing
     # left to apply do the others run, on the same parsed text, for the final findings.

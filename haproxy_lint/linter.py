@@ -12,7 +12,7 @@ from .parser import parse
 from .registry import all_rules
 from .rule import Context, Rule
 from .settings import Settings, version_matches
-from .suppressions import collect
+from .suppressions import Suppressions, collect
 
 __all__ = ["enabled_rules", "lint", "lint_configs", "lint_with_suppressed"]
 
@@ -86,6 +86,7 @@ def _lint(
     silenced: list[Diagnostic] = []
     targets = configs if report_on is None else report_on
     run_cache: dict = {}
+    seen: set[Diagnostic] = set()
     for config in targets:
         found: list[Diagnostic] = []
         ctx = Context(config, settings, configs, run_cache)
@@ -100,9 +101,21 @@ def _lint(
         for rule in rules:
             found.extend(rule.check(ctx))
         suppressions = ctx.memo("suppressions", lambda: collect(ctx.config))
-        for diag in dict.fromkeys(found):  # a rule may reach one finding twice: report it once
-            if suppressions.covers(diag) or settings.ignored_in(config.path, diag.code):
+        for diag in found:
+            if diag in seen:  # a rule may reach one finding twice, from two files even
+                continue
+            seen.add(diag)
+            covered = suppressions if diag.path == config.path else _suppressions_of(ctx, diag.path)
+            if covered.covers(diag) or settings.ignored_in(diag.path, diag.code):
                 silenced.append(diag)
             else:
                 kept.append(diag)
     return sorted(kept, key=lambda d: d.sort_key), sorted(silenced, key=lambda d: d.sort_key)
+
+
+def _suppressions_of(ctx: Context, path: str | None) -> Suppressions:
+    """The suppression comments of the file a finding about another file lies in."""
+    for config in ctx.configs:
+        if config.path == path:
+            return ctx.memo(("suppressions", id(config)), lambda: collect(config), per_file=False)
+    return Suppressions()

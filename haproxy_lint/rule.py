@@ -88,6 +88,8 @@ class Context:
         self.settings = settings
         self.configs: Sequence[Config] = configs or (config,)
         self._text: str | None = None
+        #: ids of the edits built here that fall in another file (see :meth:`report`).
+        self._foreign_edits: set[int] = set()
         # Shared by the contexts of one lint run (one per file), dropped when the run ends.
         self._run_cache: dict[Hashable, Any] = {} if run_cache is None else run_cache
 
@@ -168,16 +170,25 @@ class Context:
         fix: Fix | None = None,
         severity: Severity | None = None,
     ) -> Diagnostic:
-        """A diagnostic of ``rule`` on ``target``, with the configured severity."""
+        """A diagnostic of ``rule`` on ``target``, with the configured severity.
+
+        With several files linted together, a target may lie in another file (a setting a
+        proxy inherits from an earlier file's ``defaults``): the diagnostic then gives that
+        file and its place there. A fix with an edit in a file other than the one being
+        checked is left out: the fixer edits one file at a time.
+        """
         start, end = span(target)
-        line, column = self.config.position(start)
-        end_line, end_column = self.config.position(end)
+        owner = self._owner(target)
+        line, column = owner.position(start)
+        end_line, end_column = owner.position(end)
+        if fix is not None and (owner is not self.config or any(id(e) in self._foreign_edits for e in fix.edits)):
+            fix = None
         return Diagnostic(
             code=rule.code,
             name=rule.name,
             severity=self.settings.severity_of(rule.code, severity or rule.severity),
             message=message,
-            path=self.config.path,
+            path=owner.path,
             line=line,
             column=column,
             end_line=end_line,
@@ -187,6 +198,31 @@ class Context:
             fix=fix,
         )
 
+    def _owner(self, target: Target) -> Config:
+        """The file of :attr:`configs` that holds ``target`` (a span: the file being checked)."""
+        if len(self.configs) == 1 or isinstance(target, tuple):
+            return self.config
+        if isinstance(target, Word):
+            for config in (self.config, *self.configs):
+                number, _ = config.position(target.start)
+                if 0 < number <= len(config.lines):
+                    line = config.lines[number - 1]
+                    if any(word is target for word in line.__dict__.get("words", ())):
+                        return config
+            return self.config
+        line = target if isinstance(target, Line) else target.line
+        for config in (self.config, *self.configs):
+            ids = self.memo(("line-ids", id(config)), lambda: {id(each) for each in config.lines}, per_file=False)
+            if id(line) in ids:
+                return config
+        return self.config
+
+    def _edit(self, target: Target, start: int, end: int, text: str) -> Edit:
+        edit = Edit(start=start, end=end, text=text)
+        if len(self.configs) > 1 and self._owner(target) is not self.config:
+            self._foreign_edits.add(id(edit))
+        return edit
+
     # --- building fixes -------------------------------------------------------------------
 
     def fix(self, title: str, applicability: Applicability, *edits: Edit) -> Fix:
@@ -195,7 +231,7 @@ class Context:
     def replace(self, target: Target, text: str) -> Edit:
         """Replace what ``target`` covers with ``text``."""
         start, end = span(target)
-        return Edit(start=start, end=end, text=text)
+        return self._edit(target, start, end, text)
 
     def insert_after(self, line: Line, section: Section, *new_lines: str) -> Edit:
         """Insert lines after ``line``, at the section's indent, with the file's line ending."""
@@ -203,16 +239,16 @@ class Context:
         indent = self.indent(section)
         body = "".join(indent + text + eol for text in new_lines)
         if not line.eol:  # the last line of a file without a final newline
-            return Edit(start=line.end, end=line.end, text=eol + body[: -len(eol)])
-        return Edit(start=line.end, end=line.end, text=body)
+            return self._edit(line, line.end, line.end, eol + body[: -len(eol)])
+        return self._edit(line, line.end, line.end, body)
 
     def append_words(self, line: Line, text: str) -> Edit:
         """Add words at the end of a directive, before its trailing blanks and comment."""
         last = line.words[-1]
-        return Edit(start=last.end, end=last.end, text=" " + text)
+        return self._edit(line, last.end, last.end, " " + text)
 
     def delete_line(self, line: Line) -> Edit:
-        return Edit(start=line.start, end=line.end, text="")
+        return self._edit(line, line.start, line.end, "")
 
 
 def span(target: Target) -> tuple[int, int]:

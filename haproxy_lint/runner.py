@@ -228,9 +228,9 @@ def fix_inputs(inputs: Sequence[Input], settings: Settings, unsafe: bool, *, wri
     """
     diffs: list[str] = []
     fixed: list[FixResult] = []
-    for item in inputs:
+    for index, item in enumerate(inputs):
         others = [other.config for other in inputs if other is not item]
-        result = fix(item.config, settings, unsafe=unsafe, context=others)
+        result = fix(item.config, settings, unsafe=unsafe, context=others, position=index)
         report.fixed += len(result.applied)
         if result.broken:
             codes = ", ".join(sorted({d.code for d in result.broken}))
@@ -242,23 +242,30 @@ def fix_inputs(inputs: Sequence[Input], settings: Settings, unsafe: bool, *, wri
         elif write and result.text != item.text:
             write_atomic(item.path, result.text)
         if result.text != item.text:
-            diffs.append(
-                "".join(
-                    difflib.unified_diff(
-                        item.text.splitlines(keepends=True),
-                        result.text.splitlines(keepends=True),
-                        fromfile=item.name,
-                        tofile=item.name,
-                    )
-                )
-            )
+            diffs.append(unified_diff(item.text, result.text, item.name))
         report.sources[item.name] = result.text
         fixed.append(result)
     if len(fixed) == 1:
         report.diagnostics = fixed[0].remaining
     elif fixed:  # each file was fixed with the others as they were: lint the fixed files together
         report.diagnostics = lint_configs([parse(r.text, item.name) for r, item in zip(fixed, inputs)], settings)
-    return "".join(d if d.endswith("\n") else d + "\n\\ No newline at end of file\n" for d in diffs)
+    return "".join(diffs)
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """A unified diff that ``patch`` applies: lines cut at ``\n`` only, as HAProxy cuts them
+    (str.splitlines() also cuts at form feeds and other breaks), and a last line without a
+    line break marked as such, whether removed or added."""
+    out = []
+    for line in difflib.unified_diff(_lines(old), _lines(new), fromfile=name, tofile=name):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
 
 
 def upgrade_report(configs: Sequence[Config], current: Settings, upgraded: Settings) -> list[Diagnostic]:

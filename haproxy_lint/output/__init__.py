@@ -25,8 +25,9 @@ def source_lines(source: str) -> list[str]:
 
 @lru_cache(maxsize=8)
 def line_starts(source: str) -> list[int]:
-    """The offset where each line of ``source`` starts, computed once per text."""
-    starts = [0]
+    """The offset where each line of ``source`` starts, computed once per text. A BOM is
+    not part of the first line, as for the diagnostics' own columns (Config.position)."""
+    starts = [1 if source.startswith("\ufeff") else 0]
     find = source.find
     index = find("\n")
     while index != -1:
@@ -39,6 +40,8 @@ def position(source: str, offset: int) -> tuple[int, int]:
     """1-based (line, column) of an offset into ``source``."""
     starts = line_starts(source)
     index = bisect_right(starts, offset) - 1
+    if index < 0:  # at the BOM
+        return 1, 1
     return index + 1, offset - starts[index] + 1
 
 
