@@ -36,7 +36,7 @@ __all__ = [
     "table",
 ]
 
-VERSIONS: tuple[str, ...] = ("2.0", "2.2", "2.4", "2.6", "2.8", "3.0", "3.2")
+VERSIONS: tuple[str, ...] = ("2.0", "2.2", "2.4", "2.6", "2.8", "3.0", "3.2", "3.4")
 PROXY_SECTIONS: tuple[str, ...] = ("defaults", "frontend", "listen", "backend")
 _PREFIXES = ("no", "default")
 _MAX_WORDS = 3  # "capture request header" is the longest keyword

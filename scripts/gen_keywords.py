@@ -41,7 +41,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VERSIONS = ("2.0", "2.2", "2.4", "2.6", "2.8", "3.0", "3.2")
+VERSIONS = ("2.0", "2.2", "2.4", "2.6", "2.8", "3.0", "3.2", "3.4")
 DEFAULT_REPO = "/work/.mirror/haproxy+haproxy/repo"
 OUT_DIR = Path(__file__).resolve().parent.parent / "haproxy_lint" / "data" / "keywords"
 

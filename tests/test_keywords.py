@@ -200,7 +200,7 @@ def test_corpus_bind_and_server_options_known(column):
 
 
 def test_versions():
-    assert VERSIONS == ("2.0", "2.2", "2.4", "2.6", "2.8", "3.0", "3.2")
+    assert VERSIONS == ("2.0", "2.2", "2.4", "2.6", "2.8", "3.0", "3.2", "3.4")
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -212,7 +212,7 @@ def test_nearest_version(given, expected):
     assert nearest_version(given) == expected
 
 
-@pytest.mark.parametrize("junk", ["", "junk", "2", "two.six", "1.8", "1.9.16", "3.3", "4.0", None])
+@pytest.mark.parametrize("junk", ["", "junk", "2", "two.six", "1.8", "1.9.16", "3.5", "4.0", None])
 def test_nearest_version_rejects(junk):
     with pytest.raises(ValueError):
         nearest_version(junk)
@@ -220,6 +220,7 @@ def test_nearest_version_rejects(junk):
 
 def test_nearest_version_clamp():
     assert nearest_version("3.3", clamp=True) == "3.2"
+    assert nearest_version("3.5", clamp=True) == "3.4"
     with pytest.raises(ValueError):
         nearest_version("1.8", clamp=True)
 
@@ -434,15 +435,17 @@ def test_deprecated():
     assert table("3.0").deprecated_section("program") is None
 
 
-@pytest.mark.parametrize("section, first", [
-    ("fcgi-app", "2.2"), ("http-errors", "2.2"), ("ring", "2.2"), ("log-forward", "2.4"),
-    ("crt-store", "3.0"), ("traces", "3.2"), ("acme", "3.2"), ("log-profile", "3.2"),
-    ("global", "2.0"), ("peers", "2.0"), ("resolvers", "2.0"), ("cache", "2.0"),
-    ("program", "2.0"), ("userlist", "2.0"), ("mailers", "2.0"),
+@pytest.mark.parametrize("section, first, gone", [
+    ("fcgi-app", "2.2", None), ("http-errors", "2.2", None), ("ring", "2.2", None), ("log-forward", "2.4", None),
+    ("crt-store", "3.0", None), ("traces", "3.2", None), ("acme", "3.2", None), ("log-profile", "3.2", None),
+    ("global", "2.0", None), ("peers", "2.0", None), ("resolvers", "2.0", None), ("cache", "2.0", None),
+    ("program", "2.0", "3.4"),  # deprecated in 3.1, src/mworker-prog.c gone in 3.4
+    ("userlist", "2.0", None), ("mailers", "2.0", None),
 ])
-def test_section_keywords(section, first):
+def test_section_keywords(section, first, gone):
     for version in VERSIONS:
-        assert (section in table(version).section_keywords()) == (version >= first), (section, version)
+        expected = version >= first and (gone is None or version < gone)
+        assert (section in table(version).section_keywords()) == expected, (section, version)
 
 
 def test_crt_store_section():
