@@ -105,6 +105,12 @@ class Settings(BaseModel):
     #: Read every path of a run as one configuration, as ``haproxy -f a.cfg -f b.cfg`` does
     #: (``conf.d`` fragments committed one by one); by default each path is one.
     together: bool = False
+    #: Words a custom build knows beyond HAProxy's own tables (server or bind parameters,
+    #: actions, fetches, converters): never reported as unknown.
+    extra_keywords: list[str] = Field(default_factory=list, alias="extra-keywords")
+    #: Optional modules the HAProxy build lacks (``lua``, ``quic``, ``51d``, ``wurfl``, ``da``,
+    #: ``ot``, ``otel``, ``spoe``, ``promex``...): their words are then reported as unknown.
+    build_without: list[str] = Field(default_factory=list, alias="build-without")
     #: The folder of the settings file these came from; globs are relative to it.
     root: str | None = Field(default=None, exclude=True)
 

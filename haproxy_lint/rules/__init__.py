@@ -13,4 +13,5 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "observability",
     "security",
     "structure",
+    "vocabulary",
 )

@@ -1,0 +1,1063 @@
+"""HL909-HL914: every word HAProxy checks against a closed list, for the target version.
+
+One walk over the configuration (``vocabulary_findings``) reads the words after the first:
+server and bind parameters and their values, rule actions and their arguments, sample
+fetches and converters wherever an expression stands, named and anonymous ACLs, enumerated
+values and log-format strings. Each rule below reports its own class of findings. The
+tables come from HAProxy's sources at each release tag (``haproxy_lint.vocabulary``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic, Severity
+from ..model import PROXY_KINDS, Line, Section, Word
+from ..rule import Context, Rule
+from ..views import parse_duration, parse_int
+from ..vocabulary import (
+    Vocabulary,
+    enum_meta,
+    enum_values,
+    history,
+    is_between_tables,
+    table_version,
+    vocabulary,
+)
+from ..vocabulary.expressions import Expression, parse_condition, parse_expression
+from ..vocabulary.logformat import LogFormatProblem, check_log_format
+from .structure import config_index, index_of
+
+__all__ = [
+    "InvalidServerOrBindParameter",
+    "InvalidAction",
+    "UnknownFetchOrConverter",
+    "InvalidAcl",
+    "InvalidValue",
+    "InvalidLogFormat",
+    "vocabulary_findings",
+]
+
+
+@dataclass
+class Finding:
+    code: str
+    target: Word | tuple[int, int]
+    message: str
+    severity: Severity = Severity.ERROR
+
+
+def vocabulary_findings(ctx: Context) -> list[Finding]:
+    """The findings of HL909-HL914 in the file being checked (one walk for all six)."""
+    return ctx.memo("vocabulary.findings", lambda: _Walk(ctx).run())
+
+
+_TLS_VERSIONS = ("SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+_RULESETS = ("http-request", "http-response", "http-after-response", "tcp-request", "tcp-response",
+             "http-check", "tcp-check")
+#: Directives whose arguments are log-format strings, from the first argument on.
+_LOG_FORMAT_DIRECTIVES = frozenset({"log-format", "log-format-sd", "error-log-format", "unique-id-format"})
+#: Rule actions whose arguments after the first (a header name) or from the first are
+#: log-format strings: ``%[`` and ``%x`` are read there.
+_LF_ACTIONS = {
+    "add-header": 2, "set-header": 2, "early-hint": 2, "set-path": 1, "set-pathq": 1,
+    "set-query": 1, "set-uri": 1, "set-var-fmt": 1, "set-method": 1, "replace-header": 3,
+    "replace-value": 3, "replace-path": 2, "replace-pathq": 2, "replace-uri": 2,
+}
+_SET_VAR_SCOPES_OLD = ("proc", "sess", "txn", "req", "res")
+_ACL_FLAGS_WITH_ARG = frozenset({"-f", "-m", "-M", "-u"})
+_ACL_FLAGS = frozenset({"-i", "-n", "--"}) | _ACL_FLAGS_WITH_ARG
+_REDIRECT_CODES = frozenset({"301", "302", "303", "307", "308"})
+_PCT_FETCH = re.compile(r"%\{[^}]*\}\[|%\[")
+
+#: Server parameters whose value is a duration that must be above zero, or may be zero.
+_SERVER_DELAYS_POSITIVE = frozenset({"inter", "fastinter", "downinter", "agent-inter"})
+_SERVER_DELAYS = frozenset({"slowstart", "pool-purge-delay"}) | _SERVER_DELAYS_POSITIVE
+#: Parameters whose value must be a number above zero (HAProxy reads them with atoi).
+_POSITIVE = {"server": frozenset({"rise", "fall", "id", "error-limit"}), "bind": frozenset()}
+_SERVER_CHOICES = {
+    "observe": ("none", "layer4", "layer7"),
+    "on-error": ("fastinter", "fail-check", "sudden-death", "mark-down"),
+    "on-marked-down": ("shutdown-sessions",),
+    "on-marked-up": ("shutdown-backup-sessions",),
+    "resolve-prefer": ("ipv4", "ipv6"),
+    "verify": ("none", "required"),
+    "ssl-min-ver": _TLS_VERSIONS,
+    "ssl-max-ver": _TLS_VERSIONS,
+}
+_BIND_CHOICES = {
+    "verify": ("none", "optional", "required"),
+    "ssl-min-ver": _TLS_VERSIONS,
+    "ssl-max-ver": _TLS_VERSIONS,
+    "level": ("user", "operator", "admin"),
+    "severity-output": ("none", "number", "string"),
+}
+
+
+def _dynamic(word: Word) -> bool:
+    """A word HAProxy fills from the environment: never judged."""
+    return "$" in word.raw
+
+
+def _version_text(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
+class _Walk:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.version = ctx.version
+        self.target = _version_text(ctx.version)
+        self.vocab: Vocabulary = vocabulary(table_version(ctx.version))
+        self.between = is_between_tables(ctx.version)
+        self.newer = ctx.version > tuple(map(int, table_version((99, 0)).split(".")))
+        self.extra = frozenset(ctx.settings.extra_keywords)
+        self.without = frozenset(ctx.settings.build_without)
+        self.out: list[Finding] = []
+        self.index = index_of(ctx)
+        self.here = config_index(ctx)
+        self._names = _Names.of(ctx)
+
+    # -- reporting --------------------------------------------------------------------------
+
+    def add(self, code: str, target: Word | tuple[int, int], message: str,
+            severity: Severity = Severity.ERROR) -> None:
+        self.out.append(Finding(code, target, message, severity))
+
+    def unknown(self, code: str, kind: str, word: Word, name: str, what: str,
+                span: tuple[int, int] | None = None) -> None:
+        """Report ``name`` (a word or part of one) that the target's table of ``kind`` lacks,
+        unless the settings, a build module or a version between tables explains it."""
+        if name in self.extra:
+            return
+        module = self.vocab.module_of(name)
+        if module is not None and module not in self.without:
+            return
+        if self.newer:
+            return  # newer than every table: the word may well be new
+        came, removed = history(kind, name, self.version)
+        target = span if span is not None and not word.quoted else word
+        if came is not None:
+            if self.between and came == _next_table(self.version):
+                return
+            self.add(code, target, f"{what} `{name}` is not in HAProxy {self.target} (it came in {came}) and "
+                     f"HAProxy {self.target} refuses it; raise the target version or remove it")
+            return
+        if removed is not None:
+            self.add(code, target, f"{what} `{name}` was removed in HAProxy {removed} and HAProxy {self.target} "
+                     f"refuses it")
+            return
+        suggestion = self.vocab.suggest(kind, name, extra=self.extra)
+        hint = f"; did you mean `{suggestion}`?" if suggestion and suggestion != name else ""
+        self.add(code, target, f"unknown {what} `{name}`: HAProxy {self.target} refuses it{hint}")
+
+    def known(self, kind: str, name: str) -> bool:
+        entry = self.vocab.find(kind, name)
+        if entry is not None:
+            return entry.module is None or entry.module not in self.without
+        return False
+
+    # -- the walk ---------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        for section in self.ctx.config.sections:
+            if self.index.skipped(self.here, section.header):
+                continue
+            if section.kind in PROXY_KINDS:
+                self.section(section)
+            elif section.kind == "global":
+                for line in section.directives:
+                    if line.words and not self.index.skipped(self.here, line):
+                        self.enums(line, section)
+        return self.out
+
+    def section(self, section: Section) -> None:
+        acls: set[str] = set()
+        for line in section.directives:
+            if self.index.skipped(self.here, line):
+                continue
+            words = line.words
+            if not words or _dynamic(words[0]):
+                continue
+            keyword = words[0].value
+            if keyword in ("server", "default-server", "server-template"):
+                first = {"server": 3, "default-server": 1, "server-template": 4}[keyword]
+                self.params("server", line, first, section)
+            elif keyword == "bind" and section.kind in ("frontend", "listen"):
+                self.params("bind", line, 2, section)
+            elif keyword == "acl":
+                self.acl_line(line)
+                if len(words) > 1:
+                    acls.add(words[1].value)
+            elif keyword in _RULESETS:
+                self.rule(line, section, acls)
+            elif keyword in _LOG_FORMAT_DIRECTIVES:
+                for word in words[1:]:
+                    self.log_format(word)
+            elif keyword in ("stick", "use_backend", "use-server", "redirect", "http-request",
+                             "monitor", "block", "errorloc", "errorloc302", "errorloc303"):
+                self.other(line, section, acls)
+            else:
+                self.conditions_in(line, acls)
+            self.enums(line, section)
+
+    # -- class 1: server and bind parameters --------------------------------------------------
+
+    def params(self, kind: str, line: Line, first: int, section: Section) -> None:
+        words = line.words
+        what = f"{kind} keyword"
+        choices = _SERVER_CHOICES if kind == "server" else _BIND_CHOICES
+        i = first
+        while i < len(words):
+            word = words[i]
+            if _dynamic(word):
+                i += 1
+                continue
+            name = word.value
+            entry = self.vocab.find(kind, name)
+            if entry is None or (entry.module is not None and entry.module in self.without):
+                self.unknown("HL909", kind, word, name, what)
+                return  # HAProxy stops at the first word it does not know
+            if entry.rejected:
+                self.add("HL909", word, f"`{name}`: HAProxy {self.target} refuses it here ({entry.rejected.rstrip('.')})")
+                return
+            count = max(entry.args, 0)
+            values = words[i + 1:i + 1 + count]
+            if len(values) < count:
+                self.add("HL909", word, f"`{name}` expects a value and HAProxy {self.target} refuses it without one")
+                return
+            if values and not _dynamic(values[0]):
+                self.value(kind, name, values[0], choices, section)
+            i += 1 + count
+            while i < len(words) and words[i].value in entry.options:  # source ... usesrc ...
+                i += 1 + entry.options[words[i].value]
+
+    def value(self, kind: str, name: str, word: Word, choices: dict[str, tuple[str, ...]],
+              section: Section) -> None:
+        text = word.value
+        where = f"`{name} {text}`"
+        if kind == "server" and name in _SERVER_DELAYS:
+            ms = parse_duration(text)
+            if ms is None:
+                self.add("HL909", word, f"{where}: `{text}` is not a duration (a number with an optional unit: "
+                         f"us, ms, s, m, h, d) and HAProxy refuses it")
+            elif ms == 0 and name in _SERVER_DELAYS_POSITIVE:
+                self.add("HL909", word, f"{where}: HAProxy refuses a zero delay for `{name}`")
+        elif name in _POSITIVE.get(kind, ()):
+            number = parse_int(text)
+            if number is None or number == 0:
+                self.add("HL909", word, f"{where}: `{name}` takes a number above 0 and HAProxy refuses `{text}`")
+        elif kind == "server" and name == "weight":
+            number = parse_int(text.lstrip("-")) if text.startswith("-") else parse_int(text)
+            if number is None or text.startswith("-") or number > 256:
+                self.add("HL909", word, f"{where}: a server's weight is a number from 0 to 256 and HAProxy "
+                         f"refuses `{text}`")
+        elif name in choices:
+            allowed = choices[name]
+            if text not in allowed:
+                close = _closest(text, allowed)
+                hint = f"; did you mean `{close}`?" if close else ""
+                self.add("HL909", word, f"{where}: `{name}` takes {_one_of(allowed)} and HAProxy refuses "
+                         f"`{text}`{hint}")
+        elif kind == "server" and name == "init-addr":
+            for method in text.split(","):
+                if method not in ("libc", "last", "none") and not _looks_like_ip(method):
+                    self.add("HL909", word, f"{where}: unknown init-addr method `{method}`; HAProxy takes "
+                             f"`libc`, `last`, `none` or an IP address")
+                    break
+        elif kind == "server" and name == "resolvers":
+            if text not in self._names.resolvers:
+                hint = _did_you_mean(text, self._names.resolvers)
+                self.add("HL909", word, f"{where}: no `resolvers {text}` section exists and HAProxy refuses "
+                         f"the server{hint}")
+        elif kind == "server" and name == "track":
+            self.track(word, section)
+
+    def track(self, word: Word, section: Section) -> None:
+        proxy, _, server = word.value.rpartition("/")
+        proxy = proxy or (section.name or "")
+        servers = self._names.servers.get(proxy)
+        if servers is None:
+            if proxy not in self._names.proxies:
+                self.add("HL909", word, f"`track {word.value}`: no backend `{proxy}` exists and HAProxy "
+                         f"refuses the server{_did_you_mean(proxy, self._names.servers)}")
+            return
+        if server not in servers:
+            self.add("HL909", word, f"`track {word.value}`: backend `{proxy}` has no server `{server}` and "
+                     f"HAProxy refuses the server{_did_you_mean(server, servers)}")
+
+    # -- class 2: actions ---------------------------------------------------------------------
+
+    def rule(self, line: Line, section: Section, acls: set[str]) -> None:
+        words = line.words
+        keyword = words[0].value
+        at = 1
+        ruleset = keyword
+        if keyword in ("tcp-request", "tcp-response"):
+            if len(words) < 2 or words[1].value not in ("connection", "session", "content"):
+                self.conditions_in(line, acls)
+                return  # inspect-delay, or an unknown word HL907 speaks of
+            ruleset = f"{keyword} {words[1].value}"
+            at = 2
+        if len(words) <= at:
+            return
+        action_word = words[at]
+        if _dynamic(action_word):
+            return
+        kind = f"actions/{ruleset}"
+        if kind not in self.vocab.kinds():
+            return  # a rule set this version does not have: HL907 reports the keyword
+        name = action_word.value
+        entry = self.vocab.find(kind, name)
+        if entry is None:
+            if keyword in ("http-check", "tcp-check") and name in ("if", "unless"):
+                return
+            self.unknown("HL910", kind, action_word, name.split("(", 1)[0] if "(" in name[1:] else name,
+                         f"`{ruleset}` action")
+            return
+        self.action_args(line, at, entry.name, section)
+        self.conditions_in(line, acls)
+
+    def action_args(self, line: Line, at: int, action: str, section: Section) -> None:
+        words = line.words
+        args = _until_condition(words, at + 1)
+        name = words[at].value
+        if action in ("set-var", "unset-var", "set-var-fmt") or name.startswith(("set-var(", "unset-var(")):
+            self.var_name(words[at], name)
+        if action.startswith("set-var") and action != "set-var-fmt" and args:
+            self.expression_word(args[0])
+        if action in ("track-sc", "track-sc0", "track-sc1", "track-sc2") and args:
+            self.expression_word(args[0])
+        for i, word in enumerate(args):
+            value = word.value
+            if value == "table" and i + 1 < len(args) and action.startswith(("track-sc", "sc-", "set-")):
+                self.table_ref(args[i + 1], action)
+            if action in ("deny", "tarpit", "auth", "return") and value in ("deny_status", "status") and i + 1 < len(args):
+                self.status(args[i + 1], value)
+            if action == "redirect" and value == "code" and i + 1 < len(args):
+                code = args[i + 1]
+                if not _dynamic(code) and code.value not in _REDIRECT_CODES:
+                    self.add("HL910", code, f"`redirect ... code {code.value}`: HAProxy takes 301, 302, 303, "
+                             f"307 or 308 and refuses `{code.value}`")
+        first_lf = _LF_ACTIONS.get(action)
+        if first_lf is not None:
+            for word in args[first_lf - 1:]:
+                self.log_format(word)
+        elif action in ("redirect", "return", "do-resolve", "set-log-level", "capture", "send"):
+            for word in args:
+                if "%" in word.value:
+                    self.log_format(word)
+
+    def var_name(self, word: Word, text: str) -> None:
+        m = re.search(r"\(([^).,]*)\.", text)
+        if m is None:
+            return
+        scope = m.group(1)
+        scopes = enum_values(self.vocab.version, "set-var.scope") or frozenset(_SET_VAR_SCOPES_OLD)
+        if scope not in scopes:
+            self.add("HL910", word, f"unknown variable scope `{scope}` in `{text}`: HAProxy {self.target} "
+                     f"takes {_one_of(sorted(scopes))}{_did_you_mean(scope, scopes)}")
+
+    def status(self, word: Word, keyword: str) -> None:
+        if _dynamic(word):
+            return
+        codes = enum_values(self.vocab.version, "deny_status")
+        if codes is None:
+            number = parse_int(word.value)
+            if number is None or not 200 <= number <= 599:
+                self.add("HL910", word, f"`{keyword} {word.value}`: not an HTTP status code HAProxy accepts")
+            return
+        if word.value not in codes:
+            self.add("HL910", word, f"`{keyword} {word.value}`: HAProxy {self.target} has no default error "
+                     f"message for status {word.value} and refuses it; use one of {', '.join(sorted(codes))}")
+
+    def table_ref(self, word: Word, action: str) -> None:
+        if _dynamic(word) or word.value in self._names.tables:
+            return
+        self.add("HL910", word, f"`{action} ... table {word.value}`: no proxy or peers section defines a "
+                 f"stick-table named `{word.value}` and HAProxy refuses it"
+                 f"{_did_you_mean(word.value, self._names.tables)}")
+
+    # -- class 3: fetches and converters ------------------------------------------------------
+
+    def expression_word(self, word: Word, *, acl: bool = False) -> None:
+        if _dynamic(word):
+            return
+        self.expression(word, word.value, 0, acl=acl)
+
+    def expression(self, word: Word, text: str, start: int, *, stop: str = "", acl: bool = False) -> Expression:
+        expr = parse_expression(text, start, stop=stop)
+        base = word.start if not word.quoted else None
+
+        def span(a: int, b: int) -> tuple[int, int] | None:
+            return None if base is None else (base + a, base + b)
+
+        fetch = expr.fetch
+        if fetch is None:
+            return expr
+        if acl and self.known("acl_keywords", fetch.name):
+            pass
+        elif not self.known("fetches", fetch.name):
+            kind = "fetches"
+            self.unknown("HL911", kind, word, fetch.name, "sample fetch", span(fetch.start, fetch.end))
+            return expr
+        else:
+            self.arg_count("fetches", fetch.name, fetch.arg_count, word, span(fetch.start, fetch.args_end),
+                           "sample fetch")
+            if fetch.name in ("var", "var_exists") and fetch.args:
+                self.var_scope(word, fetch.args[0])
+        for conv in expr.converters:
+            if not self.known("converters", conv.name):
+                self.unknown("HL911", "converters", word, conv.name, "converter", span(conv.start, conv.end))
+                return expr
+            self.arg_count("converters", conv.name, conv.arg_count, word, span(conv.start, conv.args_end),
+                           "converter")
+        if expr.error is not None:
+            a, b, message = expr.error
+            self.add("HL911", span(a, b) or word, f"{message}: HAProxy refuses the expression")
+        return expr
+
+    def arg_count(self, kind: str, name: str, count: int, word: Word, span: tuple[int, int] | None,
+                  what: str) -> None:
+        entry = self.vocab.find(kind, name)
+        if entry is None or entry.module is not None:
+            return
+        low, high = entry.min_args, entry.max_args
+        if low <= count <= high:
+            return
+        if high == 0:
+            need = "takes no arguments"
+        elif low == high:
+            need = f"takes {low} argument{'s' if low > 1 else ''}"
+        else:
+            need = f"takes {low} to {high} arguments"
+        self.add("HL911", span or word, f"{what} `{name}` {need} and HAProxy refuses {count}")
+
+    def var_scope(self, word: Word, arg: str) -> None:
+        scope, dot, _ = arg.strip().partition(".")
+        if not dot or "$" in arg:
+            return
+        scopes = enum_values(self.vocab.version, "set-var.scope") or frozenset(_SET_VAR_SCOPES_OLD)
+        if scope not in scopes:
+            self.add("HL911", word, f"unknown variable scope `{scope}` in `var({arg})`: HAProxy {self.target} "
+                     f"takes {_one_of(sorted(scopes))}")
+
+    # -- class 4: ACLs ---------------------------------------------------------------------------
+
+    def acl_line(self, line: Line) -> None:
+        words = line.words
+        if len(words) < 3:
+            return  # HL915 reports the missing criterion
+        self.acl_body(words[2:])
+
+    def acl_body(self, words: tuple[Word, ...] | list[Word]) -> None:
+        """An ACL's criterion, flags and patterns (``acl`` line or anonymous ``{ }``)."""
+        if not words or _dynamic(words[0]):
+            return
+        self.expression_word(words[0], acl=True)
+        i = 1
+        while i < len(words):
+            flag = words[i].value
+            if not flag.startswith("-") or _dynamic(words[i]):
+                break
+            if flag == "--":
+                break
+            if flag not in _ACL_FLAGS:
+                self.add("HL912", words[i], f"`{flag}` is not an ACL flag and HAProxy refuses it (flags: -i, -f, "
+                         f"-m, -n, -M, -u; write `--` before a pattern that starts with `-`)")
+                return
+            if flag in _ACL_FLAGS_WITH_ARG:
+                if i + 1 >= len(words):
+                    self.add("HL912", words[i], f"ACL flag `{flag}` expects a value and HAProxy refuses it alone")
+                    return
+                if flag == "-m":
+                    method = words[i + 1]
+                    methods = self.vocab.match_methods
+                    if methods and method.value not in methods and not _dynamic(method):
+                        self.add("HL912", method, f"unknown ACL match method `-m {method.value}`: HAProxy takes "
+                                 f"{_one_of(sorted(methods))}{_did_you_mean(method.value, methods)}")
+                        return
+                i += 2
+            else:
+                i += 1
+
+    def conditions_in(self, line: Line, acls: set[str]) -> None:
+        words = line.words
+        for i in range(1, len(words)):
+            if words[i].value in ("if", "unless") and not words[i].quoted:
+                self.condition(words, i + 1, acls)
+                return
+
+    def condition(self, words: tuple[Word, ...], first: int, acls: set[str]) -> None:
+        values = [w.value for w in words]
+        cond = parse_condition(values, first)
+        for open_, close in cond.anonymous:
+            self.acl_body(words[open_ + 1:close])
+        for i, name in cond.named:
+            word = words[i]
+            if _dynamic(word) or name in acls or name in self.vocab.predefined_acls:
+                continue
+            predefined = sorted(self.vocab.predefined_acls)
+            suggestion = _closest(name, list(acls) + predefined)
+            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+            self.add("HL912", word, f"ACL `{name}` is not defined above this line in this section, nor one of "
+                     f"HAProxy's predefined ACLs, and HAProxy refuses the condition{hint}")
+
+    # -- directives with expressions, conditions or log-format strings -------------------------
+
+    def other(self, line: Line, section: Section, acls: set[str]) -> None:
+        words = line.words
+        keyword = words[0].value
+        if keyword == "stick" and len(words) > 2 and words[1].value in ("on", "match", "store-request",
+                                                                       "store-response"):
+            self.expression_word(words[2])
+            args = _until_condition(words, 3)
+            for i, word in enumerate(args):
+                if word.value == "table" and i + 1 < len(args):
+                    self.table_ref(args[i + 1], f"stick {words[1].value}")
+        elif keyword in ("use_backend", "use-server") and len(words) > 1:
+            self.log_format(words[1])
+            if keyword == "use-server" and not _dynamic(words[1]) and "%" not in words[1].value:
+                servers = self._names.servers.get(section.name or "", set())
+                if section.kind in ("backend", "listen") and words[1].value not in servers:
+                    self.add("HL910", words[1], f"`use-server {words[1].value}`: no server `{words[1].value}` "
+                             f"in {section.kind} `{section.name}` and HAProxy refuses it"
+                             f"{_did_you_mean(words[1].value, servers)}")
+        elif keyword == "redirect":
+            for word in _until_condition(words, 1):
+                if "%" in word.value:
+                    self.log_format(word)
+        self.conditions_in(line, acls)
+
+    def log_format(self, word: Word) -> None:
+        if _dynamic(word) or "%" not in word.value:
+            return
+        base = word.start if not word.quoted else None
+        for problem in check_log_format(word.value, self.vocab.logformat_aliases, self.vocab.logformat_flags):
+            self.log_problem(word, base, problem)
+        for m in _PCT_FETCH.finditer(word.value):
+            self.expression(word, word.value, m.end(), stop="]")
+
+    def log_problem(self, word: Word, base: int | None, problem: LogFormatProblem) -> None:
+        target = word if base is None else (base + problem.start, base + problem.end)
+        if problem.kind == "alias":
+            if self.newer:
+                return
+            hint = _did_you_mean(problem.text, self.vocab.logformat_aliases)
+            self.add("HL914", target, f"unknown log-format alias `%{problem.text}`: HAProxy {self.target} "
+                     f"refuses it (write `%%` for a literal `%`){hint}")
+        elif problem.kind == "flag":
+            self.add("HL914", target, f"{problem.message}: the flag does nothing", Severity.WARNING)
+        else:
+            self.add("HL914", target, f"{problem.message}: HAProxy {self.target} refuses the log-format string")
+
+    # -- class 5: enumerated values ---------------------------------------------------------------
+
+    def enums(self, line: Line, section: Section) -> None:
+        words = line.words
+        keyword = words[0].value
+        check = _ENUM_CHECKS.get(keyword)
+        if check is None:
+            return
+        for name, index in check(words):
+            if index >= len(words):
+                continue
+            word = words[index]
+            if _dynamic(word):
+                continue
+            values = enum_values(self.vocab.version, name)
+            if not values:
+                continue
+            text = word.value
+            items = text.split(",") if name in ("stick-table.data", "init-addr") else [text]
+            key = next((k for k in (_enum_key(name, item) for item in items) if k not in values), None)
+            if key is None:
+                continue
+            since = None
+            for later in _later_tables(self.version):
+                later_values = enum_values(later, name)
+                if later_values and key in later_values:
+                    since = later
+                    break
+            shown = " ".join(w.value for w in words[:index])
+            if since is not None:
+                if self.between and since == _next_table(self.version):
+                    continue
+                self.add("HL913", word, f"`{shown} {text}`: `{key}` came in HAProxy {since} and HAProxy "
+                         f"{self.target} refuses it")
+                continue
+            if self.newer:
+                continue
+            hint = _did_you_mean(key, values)
+            self.add("HL913", word, f"`{shown} {text}`: unknown value `{key}`; HAProxy {self.target} takes "
+                     f"{_one_of(sorted(values))}{hint}")
+
+
+def _enum_key(name: str, text: str) -> str:
+    if name == "balance" or name == "stick-table.data":
+        return text.split("(", 1)[0]  # "hdr(host)", "http_req_rate(10s)"
+    return text
+
+
+def _mode(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    yield "mode", 1
+
+
+def _balance(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    yield "balance", 1
+
+
+def _hash_type(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    yield "hash-type.method", 1
+    if len(words) > 2:
+        yield "hash-type.function", 2
+    if len(words) > 3:
+        yield "hash-type.modifier", 3
+
+
+def _http_reuse(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    yield "http-reuse", 1
+
+
+def _retry_on(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    for i in range(1, len(words)):
+        yield "retry-on", i
+
+
+def _cookie(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    args = enum_args("cookie")
+    i = 2
+    while i < len(words):
+        yield "cookie", i
+        i += 1 + args.get(words[i].value, 0)
+
+
+def _compression(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    if len(words) > 1:
+        yield "compression", 1
+    if len(words) > 1 and words[1].value in ("algo", "algo-req", "algo-res"):
+        for i in range(2, len(words)):
+            yield "compression.algo", i
+
+
+def _stick_table(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    args = enum_args("stick-table.options")
+    i = 1
+    while i < len(words):
+        option = words[i].value
+        yield "stick-table.options", i
+        if option == "type" and i + 1 < len(words):
+            yield "stick-table.type", i + 1
+            i += 2
+            if i + 1 < len(words) and words[i].value == "len":
+                i += 2  # "type string len 32"
+            continue
+        if option == "store" and i + 1 < len(words):
+            yield "stick-table.data", i + 1
+        i += 1 + args.get(option, 0)
+
+
+def _log(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    if len(words) < 3 or words[1].value == "global":
+        return
+    args = enum_args("log.options")
+    i = 2
+    while i < len(words) and words[i].value in args:
+        if words[i].value == "format" and i + 1 < len(words):
+            yield "log.format", i + 1
+        i += 1 + args[words[i].value]
+    if i < len(words):
+        yield "log.facility", i
+        for j in (i + 1, i + 2):
+            if j < len(words):
+                yield "log.level", j
+
+
+def _stats(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    if len(words) > 2 and words[1].value == "socket":
+        for i in range(3, len(words) - 1):
+            if words[i].value == "level":
+                yield "stats.level", i + 1
+
+
+def _errorfile(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    yield "errorfile", 1
+
+
+def _option(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+    if len(words) < 3:
+        return
+    name = words[1].value
+    if name in ("forwardfor", "originalto"):
+        args = enum_args(f"option.{name}")
+        i = 2
+        while i < len(words) and words[i].value not in ("if", "unless"):
+            yield f"option.{name}", i
+            i += 1 + args.get(words[i].value, 0)
+    elif name == "httplog":
+        yield "option.httplog", 2
+
+
+def enum_args(name: str) -> dict[str, int]:
+    """How many words follow each value of an enumeration that takes arguments."""
+    return enum_meta(name).get("args", {})
+
+
+_ENUM_CHECKS = {
+    "mode": _mode,
+    "balance": _balance,
+    "hash-type": _hash_type,
+    "http-reuse": _http_reuse,
+    "retry-on": _retry_on,
+    "cookie": _cookie,
+    "compression": _compression,
+    "stick-table": _stick_table,
+    "log": _log,
+    "stats": _stats,
+    "errorfile": _errorfile,
+    "option": _option,
+}
+
+
+def _until_condition(words: tuple[Word, ...], start: int) -> list[Word]:
+    out = []
+    for word in words[start:]:
+        if word.value in ("if", "unless") and not word.quoted:
+            break
+        out.append(word)
+    return out
+
+
+def _one_of(values: Iterable[str]) -> str:
+    values = [f"`{v}`" for v in values]
+    if len(values) > 12:
+        return ", ".join(values[:12]) + ", ..."
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def _closest(name: str, names: Iterable[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(name, sorted(set(names)), n=1, cutoff=0.7)
+    return found[0] if found and found[0] != name else None
+
+
+def _did_you_mean(name: str, names: Iterable[str]) -> str:
+    close = _closest(name, names)
+    return f"; did you mean `{close}`?" if close else ""
+
+
+def _looks_like_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _next_table(version: tuple[int, int]) -> str | None:
+    later = _later_tables(version)
+    return later[0] if later else None
+
+
+def _later_tables(version: tuple[int, int]) -> list[str]:
+    from ..vocabulary import VERSIONS
+
+    return [v for v in VERSIONS if tuple(map(int, v.split("."))) > version]
+
+
+@dataclass
+class _Names:
+    """Names the words refer to, across every file linted together."""
+
+    resolvers: set[str]
+    tables: set[str]
+    proxies: set[str]
+    servers: dict[str, set[str]]
+
+    @staticmethod
+    def of(ctx: Context) -> "_Names":
+        return ctx.memo("vocabulary.names", lambda: _Names._build(ctx), per_file=False)
+
+    @staticmethod
+    def _build(ctx: Context) -> "_Names":
+        names = _Names(set(), set(), set(), {})
+        for config in ctx.configs:
+            for section in config.sections:
+                if section.kind == "resolvers" and section.name:
+                    names.resolvers.add(section.name)
+                if section.kind == "peers":
+                    for line in section.directives_named("table"):
+                        if len(line.words) > 1:
+                            names.tables.add(line.words[1].value)
+                            if section.name:
+                                names.tables.add(f"{section.name}/{line.words[1].value}")
+                if section.kind in PROXY_KINDS and section.name:
+                    names.proxies.add(section.name)
+                    if section.directives_named("stick-table"):
+                        names.tables.add(section.name)
+                    servers = names.servers.setdefault(section.name, set())
+                    for line in section.directives_named("server", "server-template"):
+                        if len(line.words) > 1:
+                            servers.add(line.words[1].value)
+        return names
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+class _VocabularyRule(Rule):
+    severity = Severity.ERROR
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for finding in vocabulary_findings(ctx):
+            if finding.code == self.code:
+                yield ctx.report(self, finding.target, finding.message, severity=finding.severity)
+
+
+class InvalidServerOrBindParameter(_VocabularyRule):
+    """Reports a `server`, `default-server`, `server-template` or `bind` parameter that the
+    target HAProxy does not know (`chek`, `ssl-min-ver` on a version without it), a parameter
+    missing its value, and values HAProxy refuses: a duration that is not one (`inter 2x`),
+    a zero `inter`, a `weight` outside 0-256, `rise 0`, an unknown TLS version
+    (`ssl-min-ver TLSv1.4`), a `verify`, `observe`, `on-error` or `init-addr` value outside
+    its list, and a `resolvers` or `track` target that does not exist.
+
+    ## Why is this bad?
+    HAProxy refuses the whole configuration ("'chek' unknown keyword", "unexpected character
+    'x' in 'inter' argument", "unable to find required resolvers"), so a reload fails. Worse,
+    a typo in a health-check option reads to a human as if the check were on: `chek` looks
+    like `check` in review. The keyword lists are HAProxy's own registrations at each release
+    tag, so a parameter that came in a later version is named as such.
+
+    ## Example
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 chek inter 2s
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check inter 2s
+    ```
+
+    ## Fix safety
+    No fix: the suggestion is the closest spelling; check it before applying it.
+
+    ## Exceptions
+    Words holding environment variables (`${NAME}`) are not judged. Parameters of modules a
+    build may lack (QUIC, 51Degrees...) count as known unless `build-without` names the
+    module; `extra-keywords` in the settings adds words a custom build knows.
+    """
+
+    code = "HL909"
+    name = "invalid-server-or-bind-parameter"
+
+
+class InvalidAction(_VocabularyRule):
+    """Reports an action of `http-request`, `http-response`, `http-after-response`,
+    `tcp-request connection|session|content`, `tcp-response content`, `http-check` or
+    `tcp-check` that the target HAProxy does not know, and arguments it refuses: a
+    `deny_status` without a default error message, a `redirect` code other than 301, 302,
+    303, 307 and 308, an unknown variable scope in `set-var(<scope>.<name>)`, a `table` no
+    section defines, a `use-server` naming no server of the backend.
+
+    ## Why is this bad?
+    HAProxy refuses the configuration ("unknown action 'rediret'", "unsupported HTTP code
+    '305'", "invalid variable name 'foo.x'", "unable to find table 'nosuch'"). Actions also
+    differ between rule sets and versions (`http-after-response` came in 2.2, `set-bandwidth-limit`
+    in 2.7): the lists are HAProxy's registrations per rule set and release.
+
+    ## Example
+    ```haproxy
+    frontend www
+        bind :80
+        http-request rediret scheme https
+        default_backend app
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    frontend www
+        bind :80
+        http-request redirect scheme https
+        default_backend app
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: the suggestion is the closest spelling; check it before applying it.
+
+    ## Exceptions
+    Lua actions (`lua.<name>`) are registered at run time and always count as known unless
+    `build-without` names `lua`; `extra-keywords` adds the actions of a custom build.
+    """
+
+    code = "HL910"
+    name = "invalid-action"
+
+
+class UnknownFetchOrConverter(_VocabularyRule):
+    """Reports a sample fetch or converter that the target HAProxy does not know, or given a
+    number of arguments it refuses, wherever an expression stands: `acl` lines, anonymous
+    ACLs `{ ... }` in conditions, `%[ ... ]` in log-format strings and header values,
+    `use_backend %[ ... ]`, `stick on|match|store-*`, `track-sc*` and `set-var(...)`
+    expressions; also a variable scope HAProxy does not have in `var(<scope>.<name>)`.
+
+    ## Why is this bad?
+    HAProxy refuses the configuration ("unknown fetch method 'req.hdrr'", "unknown converter
+    'lowerr'", "expected ')' before ',3,4)'"). In a `%[...]` header value the mistake hides in
+    a long string that nobody reads closely in review.
+
+    ## Example
+    ```haproxy
+    frontend www
+        bind :80
+        http-request set-header X-Host %[req.hdr(host),lowerr]
+        default_backend app
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    frontend www
+        bind :80
+        http-request set-header X-Host %[req.hdr(host),lower]
+        default_backend app
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: the suggestion is the closest spelling; check it before applying it.
+
+    ## Exceptions
+    Fetches and converters of optional modules (WURFL, 51Degrees, DeviceAtlas, Lua) count as
+    known unless `build-without` names the module.
+    """
+
+    code = "HL911"
+    name = "unknown-fetch-or-converter"
+
+
+class InvalidAcl(_VocabularyRule):
+    """Reports a named ACL used in a condition that is neither defined above it in the same
+    section nor one of HAProxy's predefined ACLs (`TRUE`, `HTTP`, `METH_GET`...), an ACL flag
+    HAProxy does not have (flags: `-i -f -m -n -M -u --`), and an unknown `-m` match method.
+
+    ## Why is this bad?
+    HAProxy refuses the configuration ("no such ACL : 'is_api'", "'-z' is not a valid ACL
+    option", "unknown matching method 'foo'"). ACLs are not shared between sections, nor
+    inherited from `defaults`, and must be declared before the rule that uses them: a
+    condition that reads well may name an ACL that only exists in another proxy.
+
+    ## Example
+    ```haproxy
+    frontend www
+        bind :80
+        http-request deny if is_admin
+        acl is_admin path_beg /admin
+        default_backend app
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    frontend www
+        bind :80
+        acl is_admin path_beg /admin
+        http-request deny if is_admin
+        default_backend app
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: where the ACL should come from is for the author to decide.
+    """
+
+    code = "HL912"
+    name = "invalid-acl"
+
+
+class InvalidValue(_VocabularyRule):
+    """Reports a value outside the closed list HAProxy accepts for an enumerated setting:
+    `mode`, `balance`, `hash-type`, `http-reuse`, `retry-on`, `cookie` options, `stick-table`
+    types and `compression algo`, per target version ("came in X" when a later version has it).
+
+    ## Why is this bad?
+    HAProxy refuses the configuration ("unknown balancing algorithm 'roundrobn'", "unknown
+    mode 'htpp'"), or with a value a later version introduced, refuses it on the older
+    HAProxy actually deployed.
+
+    ## Example
+    ```haproxy
+    backend app
+        balance roundrobn
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        balance roundrobin
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: the suggestion is the closest spelling; check it before applying it.
+    """
+
+    code = "HL913"
+    name = "invalid-value"
+
+
+class InvalidLogFormat(_VocabularyRule):
+    """Reports log-format strings HAProxy refuses: an unknown alias (`%cx`), an unclosed
+    `%[` or `%{`, in `log-format`, `log-format-sd`, `error-log-format`, `unique-id-format`
+    and the arguments of rules that take log-format strings (`set-header`, `add-header`,
+    `set-path`, `redirect location`, `use_backend`...).
+
+    ## Why is this bad?
+    HAProxy refuses the configuration ("no such format variable 'cx'. If you wanted to emit
+    the '%' character verbatim, you need to use '%%'", "missing ']' after 'src'"). A literal
+    percent sign in a header value is the classic trap: `50%off` must be written `50%%off`.
+
+    ## Example
+    ```haproxy
+    frontend www
+        bind :80
+        http-request set-header X-Client %cx
+        default_backend app
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    frontend www
+        bind :80
+        http-request set-header X-Client %ci
+        default_backend app
+    backend app
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: whether a `%` was meant literally (`%%`) or as an alias is for the author to say.
+    """
+
+    code = "HL914"
+    name = "invalid-log-format"
