@@ -13,6 +13,7 @@ these models from data it has just produced itself, so it skips pydantic's valid
 from __future__ import annotations
 
 import gc
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,8 @@ def paused_gc() -> Iterator[None]:
         gc.enable()
 
 
+_NOT_PLAIN = re.compile(r"[\"'\\$]")
+_BLANK_RUNS = re.compile(r"[ \t\x0b\x0c\r]+")
 _new = object.__new__
 _setattr = object.__setattr__
 
@@ -166,6 +169,19 @@ class Line(BaseModel):
                 for raw, i in self.parts.words
             ]
         )
+
+    @lazy
+    def plain_values(self) -> tuple[str, ...] | None:
+        """The words' values, cut cheaply, when the line holds no quote, escape or variable
+        (most lines; a ``#`` ends the words there): None otherwise, when ``values`` must
+        be read. Several rules walk every line; they share this one cut."""
+        text = self.text
+        if _NOT_PLAIN.search(text) is not None:
+            return None
+        if "#" in text:
+            text = text.split("#", 1)[0]
+        values = _BLANK_RUNS.split(text.strip(" \t\x0b\x0c\r"))
+        return () if values == [""] else tuple(values)
 
     @lazy
     def keyword(self) -> str:

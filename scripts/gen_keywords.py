@@ -66,6 +66,7 @@ SECTION_CHAPTERS: dict[str, str] = {
     "Traces": "traces",
     "ACME": "acme",
     "Log profiles": "log-profile",
+    "Healthchecks": "healthcheck",
 }
 GLOBAL_CHAPTERS = (
     "Process management and security",

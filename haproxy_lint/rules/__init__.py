@@ -13,5 +13,6 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "observability",
     "security",
     "structure",
+    "shapes",
     "vocabulary",
 )

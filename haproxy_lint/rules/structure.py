@@ -1137,11 +1137,8 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
         anonymous = kind == "defaults" and not section.name
         where = _section_name(section)
         for line in section.directives:
-            text = line.text
-            if _PLAIN.search(text) is None:
-                values = tuple(_BLANKS.split(text.strip(" \t\x0b\x0c\r"), 4)[:4])  # same words, faster
-            else:
-                values = tuple(line.values[:4])
+            plain = line.plain_values
+            values = plain[:4] if plain is not None else tuple(line.values[:4])
             if not values or "$" in values[0] or index.skipped(here, line):
                 continue
             if values[0] not in phrase_starts:
