@@ -24,6 +24,7 @@ that follow them (``INITCALL1(STG_REGISTER, <register function>, &<list>)``):
 * ``acl_keywords``: ``struct acl_kw_list`` entries (the ACL names such as ``hdr_beg``, with
   the sample fetch they use and their default match method);
 * ``services``: ``service_keywords_register`` lists (``use-service <name>``);
+* ``filters``: ``flt_register_keywords`` lists (``filter <name>``);
 * ``predefined_acls`` (``default_acl_list`` in acl.c), ``match_methods`` (``pat_match_names``
   in pattern.c), ``logformat`` aliases (``logformat_keywords[]`` / ``logformat_aliases[]`` in
   log.c; ``deprecated``: the old spellings 2.0-2.4 still accept, with their replacement) and
@@ -98,9 +99,10 @@ REGISTER_FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sample_register_convs": ("converters", ()),
     "acl_register_keywords": ("acl_keywords", ()),
     "service_keywords_register": ("services", ()),
+    "flt_register_keywords": ("filters", ()),
 }
 LIST_TYPES = ("srv_kw_list", "bind_kw_list", "action_kw_list", "sample_fetch_kw_list",
-              "sample_conv_kw_list", "acl_kw_list")
+              "sample_conv_kw_list", "acl_kw_list", "flt_kw_list")
 
 # Rulesets that every version has (the others appear with their register function).
 BASE_RULESETS = ("http-request", "http-response", "tcp-request connection", "tcp-request session",
@@ -1062,7 +1064,7 @@ def build_version(repo: str, version: str) -> tuple[dict, Vocabulary]:
                         attrs["experimental"] = True
                     for ruleset in rulesets:
                         voc.add(table, name, attrs, module, ruleset)
-                elif table == "services":
+                elif table in ("services", "filters"):
                     voc.add(table, name, {}, module)
                 elif table in ("fetches", "converters"):
                     lo, hi = arg_counts(f[2], where)
@@ -1126,6 +1128,7 @@ def build_version(repo: str, version: str) -> tuple[dict, Vocabulary]:
         "converters": voc.tables.get("converters", {}),
         "acl_keywords": voc.tables.get("acl_keywords", {}),
         "services": voc.tables.get("services", {}),
+        "filters": voc.tables.get("filters", {}),
         "predefined_acls": sorted(predefined_acls(files["src/acl.c"])),
         "match_methods": sorted(set(match_names.values())),
         "logformat": logformat(log_c),

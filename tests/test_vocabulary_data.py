@@ -31,7 +31,7 @@ HAPROXY_REPO = Path("/work/.mirror/haproxy+haproxy/repo")
 
 VERSIONS = ("2.0", "2.2", "2.4", "2.6", "2.8", "3.0", "3.2", "3.4")
 TOP_KEYS = {"version", "tag", "server", "bind", "actions", "fetches", "converters", "acl_keywords",
-            "services", "predefined_acls", "match_methods", "logformat", "module_prefixes"}
+            "services", "filters", "predefined_acls", "match_methods", "logformat", "module_prefixes"}
 BASE_RULESETS = {"http-request", "http-response", "tcp-request connection", "tcp-request session",
                  "tcp-request content", "tcp-response content", "http-check", "tcp-check"}
 MODULES = {"quic", "ot", "51d", "da", "wurfl", "promex", "spoe", "ech", "lua"}
@@ -43,6 +43,7 @@ ENTRY_KEYS = {
     "converters": {"min_args", "max_args", "module"},
     "acl_keywords": {"fetch", "match", "module"},
     "services": {"module"},
+    "filters": {"module"},
 }
 
 
@@ -90,7 +91,7 @@ def test_table_structure(version):
     data = table(version)
     assert set(data) == TOP_KEYS
     assert data["version"] == version and data["tag"] == f"v{version}.0"
-    for kind in ("server", "bind", "fetches", "converters", "acl_keywords", "services"):
+    for kind in ("server", "bind", "fetches", "converters", "acl_keywords", "services", "filters"):
         for name, entry in data[kind].items():
             assert name and " " not in name, (kind, name)
             assert set(entry) <= ENTRY_KEYS[kind], (kind, name, entry)

@@ -10,7 +10,7 @@ tables come from HAProxy's sources at each release tag (``haproxy_lint.vocabular
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Severity
@@ -26,6 +26,8 @@ from ..vocabulary import (
     table_version,
     vocabulary,
 )
+from ..vocabulary.arguments import ACTION_ARITY, ACTION_OPTIONS, CHECK_OPTIONS
+from ..vocabulary.arguments import SINCE as ARGS_SINCE
 from ..vocabulary.expressions import Expression, parse_condition, parse_expression
 from ..vocabulary.logformat import LogFormatProblem, check_log_format
 from .structure import config_index, index_of
@@ -66,13 +68,26 @@ _LF_ACTIONS = {
     "set-query": 1, "set-uri": 1, "set-var-fmt": 1, "set-method": 1, "replace-header": 3,
     "replace-value": 3, "replace-path": 2, "replace-pathq": 2, "replace-uri": 2,
 }
+#: Actions whose first argument is a sample expression.
+_EXPRESSION_ACTIONS = frozenset({
+    "capture", "set-src", "set-dst", "set-src-port", "set-dst-port", "set-priority-class",
+    "set-priority-offset", "do-resolve",
+})
 _SET_VAR_SCOPES_OLD = ("proc", "sess", "txn", "req", "res")
 _ACL_FLAGS_WITH_ARG = frozenset({"-f", "-m", "-M", "-u"})
 _ACL_FLAGS = frozenset({"-i", "-n", "--"}) | _ACL_FLAGS_WITH_ARG
 _REDIRECT_CODES = frozenset({"301", "302", "303", "307", "308"})
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _PCT_FETCH = re.compile(r"%\{[^}]*\}\[|%\[")
 
 #: Server parameters whose value is a duration that must be above zero, or may be zero.
+#: A number and HAProxy's unit letters, as ``parse_time_err()`` reads them.
+_DURATION_PREFIX = re.compile(r"([0-9]+)(us|ms|s|m|h|d|)")
+#: Parameters HAProxy reads with atol(), so that a missing value is 0 (checked with 2.6 and 2.8).
+_VALUE_MAY_BE_MISSING = frozenset({
+    ("server", "weight"), ("server", "maxconn"), ("server", "maxqueue"), ("server", "minconn"),
+    ("server", "init-addr"), ("server", "resolve-opts"), ("server", "shard"), ("bind", "thread"),
+})
 _SERVER_DELAYS_POSITIVE = frozenset({"inter", "fastinter", "downinter", "agent-inter"})
 _SERVER_DELAYS = frozenset({"slowstart", "pool-purge-delay"}) | _SERVER_DELAYS_POSITIVE
 #: Parameters whose value must be a number above zero (HAProxy reads them with atoi).
@@ -96,7 +111,71 @@ _BIND_CHOICES = {
 }
 
 
-def _dynamic(word: Word) -> bool:
+_CONDITION = re.compile(r"(?:^|[ \t])(?:if|unless)(?:[ \t]|$)")
+
+
+class _W:
+    """A word as the walk reads it: its value and raw text, and the place to find its span
+    (the line's words are cut into models only for the words reported)."""
+
+    __slots__ = ("value", "raw", "line", "index")
+
+    def __init__(self, value: str, raw: str, line: Line, index: int) -> None:
+        self.value = value
+        self.raw = raw
+        self.line = line
+        self.index = index
+
+    @property
+    def quoted(self) -> bool:
+        return self.raw != self.value
+
+    @property
+    def word(self) -> Word:
+        return self.line.words[self.index]
+
+    @property
+    def start(self) -> int:
+        return self.word.start
+
+    @property
+    def end(self) -> int:
+        return self.word.end
+
+
+def _second_value(line: Line) -> str | None:
+    values = line.plain_values
+    if values is not None:
+        return values[1] if len(values) > 1 else None
+    words = line.words
+    return words[1].value if len(words) > 1 else None
+
+
+class _Part:
+    """Characters ``start:end`` of a word's value (the whole word when it is quoted)."""
+
+    __slots__ = ("word", "start", "end")
+
+    def __init__(self, word: _W, start: int, end: int) -> None:
+        self.word = word
+        self.start = start
+        self.end = end
+
+
+def _relative(target: _W | _Part) -> tuple[int, int | None, int | None]:
+    if isinstance(target, _Part):
+        return target.word.index, target.start, target.end
+    return target.index, None, None
+
+
+def _split(line: Line) -> list[_W]:
+    values = line.plain_values
+    if values is not None:
+        return [_W(v, v, line, i) for i, v in enumerate(values)]
+    return [_W(w.value, w.raw, line, i) for i, w in enumerate(line.words)]
+
+
+def _dynamic(word: _W) -> bool:
     """A word HAProxy fills from the environment: never judged."""
     return "$" in word.raw
 
@@ -115,19 +194,51 @@ class _Walk:
         self.newer = ctx.version > tuple(map(int, table_version((99, 0)).split(".")))
         self.extra = frozenset(ctx.settings.extra_keywords)
         self.without = frozenset(ctx.settings.build_without)
-        self.out: list[Finding] = []
+        self.found: list[tuple[str, _W | _Part, str, Severity]] = []
+        self._cache: dict[Hashable, tuple[tuple[str, tuple[int, int | None, int | None], str, Severity], ...]] = {}
         self.index = index_of(ctx)
         self.here = config_index(ctx)
         self._names = _Names.of(ctx)
 
     # -- reporting --------------------------------------------------------------------------
 
-    def add(self, code: str, target: Word | tuple[int, int], message: str,
-            severity: Severity = Severity.ERROR) -> None:
-        self.out.append(Finding(code, target, message, severity))
+    def add(self, code: str, target: _W | _Part, message: str, severity: Severity = Severity.ERROR) -> None:
+        self.found.append((code, target, message, severity))
 
-    def unknown(self, code: str, kind: str, word: Word, name: str, what: str,
-                span: tuple[int, int] | None = None) -> None:
+    def cached(self, key: Hashable, words: list[_W] | None, line: Line, check: Callable[[list[_W]], None]) -> None:
+        """``check(words)``, or the findings it gave on a line with the same words: most
+        lines of a large file repeat others (server parameters, ACL criteria, rule actions).
+        ``words`` may be None, to be cut only when needed."""
+        hit = self._cache.get(key)
+        if hit is None:
+            words = words if words is not None else _split(line)
+            mark = len(self.found)
+            check(words)
+            hit = tuple((code, _relative(target), message, severity)
+                        for code, target, message, severity in self.found[mark:])
+            if len(self._cache) < 65536:
+                self._cache[key] = hit
+            return
+        if hit:
+            words = words if words is not None else _split(line)
+            for code, (index, a, b), message, severity in hit:
+                target = words[index] if a is None else _Part(words[index], a, b)
+                self.found.append((code, target, message, severity))
+
+    def materialize(self) -> list[Finding]:
+        out = []
+        for code, target, message, severity in self.found:
+            if isinstance(target, _Part):
+                word = target.word
+                place: Word | tuple[int, int] = (
+                    word.word if word.quoted else (word.start + target.start, word.start + target.end))
+            else:
+                place = target.word
+            out.append(Finding(code, place, message, severity))
+        return out
+
+    def unknown(self, code: str, kind: str, word: _W, name: str, what: str,
+                part: _Part | None = None) -> None:
         """Report ``name`` (a word or part of one) that the target's table of ``kind`` lacks,
         unless the settings, a build module or a version between tables explains it."""
         if name in self.extra:
@@ -138,7 +249,7 @@ class _Walk:
         if self.newer:
             return  # newer than every table: the word may well be new
         came, removed = history(kind, name, self.version)
-        target = span if span is not None and not word.quoted else word
+        target: _W | _Part = part if part is not None else word
         if came is not None:
             if self.between and came == _next_table(self.version):
                 return
@@ -167,46 +278,75 @@ class _Walk:
                 continue
             if section.kind in PROXY_KINDS:
                 self.section(section)
-            elif section.kind == "global":
+            elif section.kind in ("global", "http-errors", "ring", "log-forward"):
                 for line in section.directives:
-                    if line.words and not self.index.skipped(self.here, line):
-                        self.enums(line, section)
-        return self.out
+                    if line.keyword in _ENUM_CHECKS and not self.index.skipped(self.here, line):
+                        self.enums(_split(line), section)
+        return self.materialize()
 
     def section(self, section: Section) -> None:
         acls: set[str] = set()
+        conditional = self.index.branches[self.here]  # lines inside .if blocks, if any
         for line in section.directives:
-            if self.index.skipped(self.here, line):
+            keyword = line.keyword
+            if keyword not in _WORTH_READING and _CONDITION.search(line.text) is None:
                 continue
-            words = line.words
-            if not words or _dynamic(words[0]):
+            if conditional and line.line in conditional and self.index.skipped(self.here, line):
                 continue
-            keyword = words[0].value
-            if keyword in ("server", "default-server", "server-template"):
-                first = {"server": 3, "default-server": 1, "server-template": 4}[keyword]
-                self.params("server", line, first, section)
-            elif keyword == "bind" and section.kind in ("frontend", "listen"):
-                self.params("bind", line, 2, section)
-            elif keyword == "acl":
-                self.acl_line(line)
-                if len(words) > 1:
-                    acls.add(words[1].value)
-            elif keyword in _RULESETS:
-                self.rule(line, section, acls)
-            elif keyword in _LOG_FORMAT_DIRECTIVES:
-                for word in words[1:]:
-                    self.log_format(word)
-            elif keyword in ("stick", "use_backend", "use-server", "redirect", "http-request",
-                             "monitor", "block", "errorloc", "errorloc302", "errorloc303"):
-                self.other(line, section, acls)
+            plain = line.plain_values
+            if plain is not None:
+                if not plain:
+                    continue
+                values = plain
+                words: list[_W] | None = None
             else:
-                self.conditions_in(line, acls)
-            self.enums(line, section)
+                words = _split(line)
+                if not words or _dynamic(words[0]):
+                    continue
+                values = tuple(w.value for w in words)
+            keyword = values[0]
+            if keyword in _SERVER_FIRST:
+                first = _SERVER_FIRST[keyword]
+                tail = values[first:]
+                owner = section.name if "track" in tail else None
+                self.cached(("server", first, owner, tail, words is None), words, line,
+                            lambda w: self.params("server", w, first, section))
+            elif keyword == "bind" and section.kind in ("frontend", "listen"):
+                self.cached(("bind", values[2:], words is None), words, line, lambda w: self.params("bind", w, 2, section))
+            elif keyword == "acl":
+                # the patterns after the criterion and flags are not judged: not in the key
+                self.cached(("acl", values[2:_patterns_at(values, 3)], words is None), words, line, self.acl_line)
+                if len(values) > 1:
+                    acls.add(values[1])
+            elif keyword in _RULESETS:
+                self.cached(("rule", values[:_condition_at(values)], words is None), words, line, self.rule)
+                self.condition_of(line, words, values, acls)
+            elif keyword == "timeout":
+                self.cached(("timeout", values[1:], words is None), words, line, self.timeout)
+            elif keyword == "filter":
+                words = words if words is not None else _split(line)
+                if len(words) > 1 and not _dynamic(words[1]) and not self.known("filters", words[1].value):
+                    self.unknown("HL913", "filters", words[1], words[1].value, "filter")
+            elif keyword in _LOG_FORMAT_DIRECTIVES:
+                for word in (words if words is not None else _split(line))[1:]:
+                    self.log_format(word)
+            elif (keyword == "use_backend" and words is None and "%" not in (values[1] if len(values) > 1 else "")
+                  and (len(values) < 3 or values[2] in ("if", "unless"))):
+                self.condition_of(line, words, values, acls)  # a plain backend name: HL903 checks it
+            else:
+                words = words if words is not None else _split(line)
+                if keyword in _OTHER:
+                    self.other(words, section, acls)
+                else:
+                    self.condition_of(line, words, values, acls)
+                if keyword in _ENUM_CHECKS:
+                    self.enums(words, section)
+                if keyword == "option" and len(words) > 2:
+                    self.option_args(words)
 
     # -- class 1: server and bind parameters --------------------------------------------------
 
-    def params(self, kind: str, line: Line, first: int, section: Section) -> None:
-        words = line.words
+    def params(self, kind: str, words: list[_W], first: int, section: Section) -> None:
         what = f"{kind} keyword"
         choices = _SERVER_CHOICES if kind == "server" else _BIND_CHOICES
         i = first
@@ -226,7 +366,12 @@ class _Walk:
             count = max(entry.args, 0)
             values = words[i + 1:i + 1 + count]
             if len(values) < count:
-                self.add("HL909", word, f"`{name}` expects a value and HAProxy {self.target} refuses it without one")
+                if (kind, name) in _VALUE_MAY_BE_MISSING:
+                    self.add("HL909", word, f"`{name}` has no value: HAProxy {self.target} reads it as 0 or "
+                             f"empty, which is hardly what was meant", Severity.WARNING)
+                else:
+                    self.add("HL909", word, f"`{name}` expects a value and HAProxy {self.target} refuses it "
+                             f"without one")
                 return
             if values and not _dynamic(values[0]):
                 self.value(kind, name, values[0], choices, section)
@@ -239,19 +384,16 @@ class _Walk:
         text = word.value
         where = f"`{name} {text}`"
         if kind == "server" and name in _SERVER_DELAYS:
-            ms = parse_duration(text)
-            if ms is None:
-                self.add("HL909", word, f"{where}: `{text}` is not a duration (a number with an optional unit: "
-                         f"us, ms, s, m, h, d) and HAProxy refuses it")
-            elif ms == 0 and name in _SERVER_DELAYS_POSITIVE:
+            ms = self.duration("HL909", word, where)
+            if ms == 0 and name in _SERVER_DELAYS_POSITIVE:
                 self.add("HL909", word, f"{where}: HAProxy refuses a zero delay for `{name}`")
         elif name in _POSITIVE.get(kind, ()):
             number = parse_int(text)
             if number is None or number == 0:
                 self.add("HL909", word, f"{where}: `{name}` takes a number above 0 and HAProxy refuses `{text}`")
         elif kind == "server" and name == "weight":
-            number = parse_int(text.lstrip("-")) if text.startswith("-") else parse_int(text)
-            if number is None or text.startswith("-") or number > 256:
+            number = _atol(text)  # "weight check" is weight 0 to HAProxy
+            if not 0 <= number <= 256:
                 self.add("HL909", word, f"{where}: a server's weight is a number from 0 to 256 and HAProxy "
                          f"refuses `{text}`")
         elif name in choices:
@@ -275,6 +417,44 @@ class _Walk:
         elif kind == "server" and name == "track":
             self.track(word, section)
 
+    def duration(self, code: str, word: _W, where: str) -> int | None:
+        """A duration's milliseconds, after reporting what HAProxy's ``parse_time_err()``
+        refuses (no number, an unknown unit, an overflow) or only warns about (characters
+        after a valid unit: ``2sec`` is read as ``2s``)."""
+        text = word.value
+        m = _DURATION_PREFIX.match(text)
+        if m is None or (m.end() < len(text) and m.group(2) == ""):
+            self.add(code, word, f"{where}: `{text}` is not a duration (a number with an optional unit: us, ms, "
+                     f"s, m, h, d) and HAProxy refuses it")
+            return None
+        ms = parse_duration(m.group(0))
+        if ms is not None and ms >= 2 ** 31:
+            self.add(code, word, f"{where}: a delay of {text} overflows HAProxy's timers and HAProxy refuses it")
+            return None
+        if m.end() < len(text):
+            self.add(code, word, f"{where}: HAProxy reads `{m.group(0)}` and ignores `{text[m.end():]}` with a "
+                     f"warning (units: us, ms, s, m, h, d)", Severity.WARNING)
+        return ms
+
+    def timeout(self, words: list[_W]) -> None:
+        """``timeout <kind> <duration>`` in a proxy: the duration, and nothing after it."""
+        if len(words) < 3 or _dynamic(words[2]) or words[1].value not in (enum_values(self.vocab.version, "timeout") or ()):
+            return  # no value: HL915; an unknown kind: HL907
+        shown = f"`timeout {words[1].value} {words[2].value}`"
+        self.duration("HL913", words[2], shown)
+        if len(words) > 3 and not _dynamic(words[3]):
+            self.add("HL913", words[3], f"`timeout {words[1].value}` takes one duration and HAProxy refuses the "
+                     f"extra argument `{words[3].value}`")
+
+    def option_args(self, words: list[_W]) -> None:
+        """``option dontlognull yes``: an option without arguments followed by a word."""
+        name = words[1].value
+        if (name in _OPTIONS_WITH_FREE_ARGUMENTS or enum_values(self.vocab.version, f"option.{name}") is not None
+                or name not in (enum_values(self.vocab.version, "option") or ()) or _dynamic(words[2])):
+            return
+        self.add("HL913", words[2], f"`option {name}` takes no argument and HAProxy {self.target} refuses "
+                 f"`{words[2].value}`")
+
     def track(self, word: Word, section: Section) -> None:
         proxy, _, server = word.value.rpartition("/")
         proxy = proxy or (section.name or "")
@@ -290,14 +470,14 @@ class _Walk:
 
     # -- class 2: actions ---------------------------------------------------------------------
 
-    def rule(self, line: Line, section: Section, acls: set[str]) -> None:
-        words = line.words
+    def rule(self, words: list[_W]) -> None:
+        """A rule's action and its arguments (its condition is read apart: it depends on the
+        ACLs defined above it)."""
         keyword = words[0].value
         at = 1
         ruleset = keyword
         if keyword in ("tcp-request", "tcp-response"):
             if len(words) < 2 or words[1].value not in ("connection", "session", "content"):
-                self.conditions_in(line, acls)
                 return  # inspect-delay, or an unknown word HL907 speaks of
             ruleset = f"{keyword} {words[1].value}"
             at = 2
@@ -317,18 +497,16 @@ class _Walk:
             self.unknown("HL910", kind, action_word, name.split("(", 1)[0] if "(" in name[1:] else name,
                          f"`{ruleset}` action")
             return
-        self.action_args(line, at, entry.name, section)
-        self.conditions_in(line, acls)
+        self.action_args(words, at, entry.name)
 
-    def action_args(self, line: Line, at: int, action: str, section: Section) -> None:
-        words = line.words
+    def action_args(self, words: list[_W], at: int, action: str) -> None:
         args = _until_condition(words, at + 1)
         name = words[at].value
         if action in ("set-var", "unset-var", "set-var-fmt") or name.startswith(("set-var(", "unset-var(")):
             self.var_name(words[at], name)
         if action.startswith("set-var") and action != "set-var-fmt" and args:
             self.expression_word(args[0])
-        if action in ("track-sc", "track-sc0", "track-sc1", "track-sc2") and args:
+        if (action.startswith("track-sc") or action in _EXPRESSION_ACTIONS) and args:
             self.expression_word(args[0])
         for i, word in enumerate(args):
             value = word.value
@@ -337,11 +515,17 @@ class _Walk:
             if action in ("deny", "tarpit", "auth", "return") and value in ("deny_status", "status") and i + 1 < len(args):
                 self.status(args[i + 1], value)
             if action == "redirect" and value == "code" and i + 1 < len(args):
-                code = args[i + 1]
-                if not _dynamic(code) and code.value not in _REDIRECT_CODES:
-                    self.add("HL910", code, f"`redirect ... code {code.value}`: HAProxy takes 301, 302, 303, "
-                             f"307 or 308 and refuses `{code.value}`")
+                self.redirect_code(args[i + 1])
+            if action in ("send-binary",) and i == 0 and not _dynamic(word):
+                bad = next((c for c in value if c not in _HEX_DIGITS), None)
+                if bad is not None:
+                    self.add("HL910", word, f"`{words[0].value} send-binary {value}`: `{bad}` is not a hex digit "
+                             f"and HAProxy refuses the binary string")
         first_lf = _LF_ACTIONS.get(action)
+        if self.version >= ARGS_SINCE:
+            self.action_shape(words, at, action, args)
+        if action == "use-service" and args and not _dynamic(args[0]) and not self.known("services", args[0].value):
+            self.unknown("HL910", "services", args[0], args[0].value, "service")
         if first_lf is not None:
             for word in args[first_lf - 1:]:
                 self.log_format(word)
@@ -349,6 +533,60 @@ class _Walk:
             for word in args:
                 if "%" in word.value:
                     self.log_format(word)
+
+    def action_shape(self, words: list[_W], at: int, action: str, args: list[_W]) -> None:
+        """Words after an action that its parser does not take (``iff``, ``deny_staus``)."""
+        extra = None
+        expected = "`if` or `unless`"
+        if action == "del-header" and len(args) > 1 and args[1].value != "-m":
+            extra = args[1]  # del-header <name> [-m <method>]
+        elif action in ACTION_ARITY:
+            extra = args[ACTION_ARITY[action][1]] if len(args) > ACTION_ARITY[action][1] else None
+        elif action in ACTION_OPTIONS:
+            extra = _first_unknown_option(args, 0, ACTION_OPTIONS[action])
+            expected = f"one of its options ({', '.join(sorted(ACTION_OPTIONS[action]))}) or a condition"
+        elif f"{words[0].value} {action}" in CHECK_OPTIONS:
+            options = CHECK_OPTIONS[f"{words[0].value} {action}"]
+            extra = _first_unknown_option(args, 0, options)
+            expected = f"one of its options ({', '.join(sorted(options))})"
+        elif action == "redirect":
+            extra, expected = self.redirect_shape(args)
+        elif action == "expect":
+            extra, expected = self.expect_shape(words[0].value, args)
+        if extra is None or _dynamic(extra):
+            return
+        close = _closest(extra.value, ("if", "unless"))
+        hint = f"; did you mean `{close}`?" if close else ""
+        self.add("HL910", extra, f"`{' '.join(w.value for w in words[:at + 1])}` does not take `{extra.value}` "
+                 f"here (HAProxy expects {expected}) and HAProxy refuses it{hint}")
+
+    def redirect_shape(self, args: list[_W]) -> tuple[_W | None, str]:
+        types = enum_values(self.vocab.version, "redirect.type") or frozenset()
+        options = {name: enum_args("redirect.options").get(name, 0)
+                   for name in (enum_values(self.vocab.version, "redirect.options") or ())}
+        if not args or not types:
+            return None, ""
+        if args[0].value not in types:
+            return args[0], _one_of(sorted(types))
+        return _first_unknown_option(args, 2, options), f"one of its options ({', '.join(sorted(options))}) or a condition"
+
+    def expect_shape(self, ruleset: str, args: list[_W]) -> tuple[_W | None, str]:
+        matchers = enum_values(self.vocab.version, f"{ruleset}.expect")
+        if not matchers:
+            return None, ""
+        i = 0
+        while i < len(args) and args[i].value in _EXPECT_OPTIONS:
+            i += 2
+        if i < len(args) and args[i].value == "!":
+            i += 1
+        if i < len(args) and args[i].value not in matchers:
+            return args[i], f"a match ({_one_of(sorted(matchers))})"
+        return None, ""
+
+    def redirect_code(self, code: _W) -> None:
+        if not _dynamic(code) and code.value not in _REDIRECT_CODES:
+            self.add("HL910", code, f"`redirect ... code {code.value}`: HAProxy takes 301, 302, 303, 307 or 308 "
+                     f"and refuses `{code.value}`")
 
     def var_name(self, word: Word, text: str) -> None:
         m = re.search(r"\(([^).,]*)\.", text)
@@ -387,53 +625,54 @@ class _Walk:
             return
         self.expression(word, word.value, 0, acl=acl)
 
-    def expression(self, word: Word, text: str, start: int, *, stop: str = "", acl: bool = False) -> Expression:
+    def expression(self, word: _W, text: str, start: int, *, stop: str = "", acl: bool = False) -> Expression:
         expr = parse_expression(text, start, stop=stop)
-        base = word.start if not word.quoted else None
 
-        def span(a: int, b: int) -> tuple[int, int] | None:
-            return None if base is None else (base + a, base + b)
+        def span(a: int, b: int) -> _Part:
+            return _Part(word, a, b)
 
         fetch = expr.fetch
         if fetch is None:
+            self.add("HL911", span(start, start + 1), "missing fetch method: a sample expression starts with the "
+                     "name of a fetch, and HAProxy refuses it")
             return expr
         if acl and self.known("acl_keywords", fetch.name):
             pass
         elif not self.known("fetches", fetch.name):
-            kind = "fetches"
-            self.unknown("HL911", kind, word, fetch.name, "sample fetch", span(fetch.start, fetch.end))
+            self.unknown("HL911", "fetches", word, fetch.name, "sample fetch", span(fetch.start, fetch.end))
             return expr
         else:
-            self.arg_count("fetches", fetch.name, fetch.arg_count, word, span(fetch.start, fetch.args_end),
-                           "sample fetch")
+            problem = self.arg_count("fetches", fetch.name, fetch.arg_count, "sample fetch")
+            if problem:
+                self.add("HL911", span(fetch.start, fetch.args_end), problem)
             if fetch.name in ("var", "var_exists") and fetch.args:
                 self.var_scope(word, fetch.args[0])
         for conv in expr.converters:
             if not self.known("converters", conv.name):
                 self.unknown("HL911", "converters", word, conv.name, "converter", span(conv.start, conv.end))
                 return expr
-            self.arg_count("converters", conv.name, conv.arg_count, word, span(conv.start, conv.args_end),
-                           "converter")
+            problem = self.arg_count("converters", conv.name, conv.arg_count, "converter")
+            if problem:
+                self.add("HL911", span(conv.start, conv.args_end), problem)
         if expr.error is not None:
             a, b, message = expr.error
-            self.add("HL911", span(a, b) or word, f"{message}: HAProxy refuses the expression")
+            self.add("HL911", span(a, b), f"{message}: HAProxy refuses the expression")
         return expr
 
-    def arg_count(self, kind: str, name: str, count: int, word: Word, span: tuple[int, int] | None,
-                  what: str) -> None:
+    def arg_count(self, kind: str, name: str, count: int, what: str) -> str | None:
         entry = self.vocab.find(kind, name)
         if entry is None or entry.module is not None:
-            return
+            return None
         low, high = entry.min_args, entry.max_args
         if low <= count <= high:
-            return
+            return None
         if high == 0:
             need = "takes no arguments"
         elif low == high:
             need = f"takes {low} argument{'s' if low > 1 else ''}"
         else:
             need = f"takes {low} to {high} arguments"
-        self.add("HL911", span or word, f"{what} `{name}` {need} and HAProxy refuses {count}")
+        return f"{what} `{name}` {need} and HAProxy refuses {count}"
 
     def var_scope(self, word: Word, arg: str) -> None:
         scope, dot, _ = arg.strip().partition(".")
@@ -446,13 +685,12 @@ class _Walk:
 
     # -- class 4: ACLs ---------------------------------------------------------------------------
 
-    def acl_line(self, line: Line) -> None:
-        words = line.words
+    def acl_line(self, words: list[_W]) -> None:
         if len(words) < 3:
             return  # HL915 reports the missing criterion
         self.acl_body(words[2:])
 
-    def acl_body(self, words: tuple[Word, ...] | list[Word]) -> None:
+    def acl_body(self, words: list[_W]) -> None:
         """An ACL's criterion, flags and patterns (``acl`` line or anonymous ``{ }``)."""
         if not words or _dynamic(words[0]):
             return
@@ -483,32 +721,53 @@ class _Walk:
             else:
                 i += 1
 
-    def conditions_in(self, line: Line, acls: set[str]) -> None:
-        words = line.words
-        for i in range(1, len(words)):
-            if words[i].value in ("if", "unless") and not words[i].quoted:
-                self.condition(words, i + 1, acls)
-                return
+    def conditions_in(self, words: list[_W], acls: set[str]) -> None:
+        if words:
+            self.condition_of(words[0].line, words, tuple(w.value for w in words), acls)
 
-    def condition(self, words: tuple[Word, ...], first: int, acls: set[str]) -> None:
-        values = [w.value for w in words]
-        cond = parse_condition(values, first)
+    def condition_of(self, line: Line, words: list[_W] | None, values: tuple[str, ...], acls: set[str]) -> None:
+        """The condition of a line, read from its values: its words are cut only to report."""
+        at = _condition_at(values)
+        if at >= len(values) or (words is not None and words[at].quoted):
+            return
+        if at + 2 == len(values) and (values[at + 1] in acls or values[at + 1] in self.vocab.predefined_acls):
+            return  # "if name": the most common condition, and a defined ACL
+        cond = parse_condition(list(values), at + 1)
         for open_, close in cond.anonymous:
-            self.acl_body(words[open_ + 1:close])
-        for i, name in cond.named:
-            word = words[i]
-            if _dynamic(word) or name in acls or name in self.vocab.predefined_acls:
+            if close == open_ + 1:
                 continue
-            predefined = sorted(self.vocab.predefined_acls)
-            suggestion = _closest(name, list(acls) + predefined)
+            key = ("body", values[open_ + 1:_patterns_at(values, open_ + 2, close)], words is None)
+            hit = self._cache.get(key)
+            if hit is None:
+                words = words if words is not None else _split(line)
+                mark = len(self.found)
+                self.acl_body(words[open_ + 1:close])
+                hit = tuple((code, (index - open_ - 1, a, b), message, severity)
+                            for code, (index, a, b), message, severity
+                            in ((c, _relative(t), m, v) for c, t, m, v in self.found[mark:]))
+                if len(self._cache) < 65536:
+                    self._cache[key] = hit
+                continue
+            if hit:
+                words = words if words is not None else _split(line)
+                for code, (index, a, b), message, severity in hit:
+                    word = words[open_ + 1 + index]
+                    self.found.append((code, word if a is None else _Part(word, a, b), message, severity))
+        for i, name in cond.named:
+            if name in acls or name in self.vocab.predefined_acls:
+                continue
+            words = words if words is not None else _split(line)
+            word = words[i]
+            if _dynamic(word):
+                continue
+            suggestion = _closest(name, list(acls) + sorted(self.vocab.predefined_acls))
             hint = f"; did you mean `{suggestion}`?" if suggestion else ""
             self.add("HL912", word, f"ACL `{name}` is not defined above this line in this section, nor one of "
                      f"HAProxy's predefined ACLs, and HAProxy refuses the condition{hint}")
 
     # -- directives with expressions, conditions or log-format strings -------------------------
 
-    def other(self, line: Line, section: Section, acls: set[str]) -> None:
-        words = line.words
+    def other(self, words: list[_W], section: Section, acls: set[str]) -> None:
         keyword = words[0].value
         if keyword == "stick" and len(words) > 2 and words[1].value in ("on", "match", "store-request",
                                                                        "store-response"):
@@ -519,6 +778,11 @@ class _Walk:
                     self.table_ref(args[i + 1], f"stick {words[1].value}")
         elif keyword in ("use_backend", "use-server") and len(words) > 1:
             self.log_format(words[1])
+            if len(words) > 2 and words[2].value not in ("if", "unless") and not _dynamic(words[2]):
+                close = _closest(words[2].value, ("if", "unless"))
+                hint = f"; did you mean `{close}`?" if close else ""
+                self.add("HL912", words[2], f"`{keyword}` takes a name and then only `if` or `unless`, and HAProxy "
+                         f"refuses `{words[2].value}`{hint}")
             if keyword == "use-server" and not _dynamic(words[1]) and "%" not in words[1].value:
                 servers = self._names.servers.get(section.name or "", set())
                 if section.kind in ("backend", "listen") and words[1].value not in servers:
@@ -526,22 +790,31 @@ class _Walk:
                              f"in {section.kind} `{section.name}` and HAProxy refuses it"
                              f"{_did_you_mean(words[1].value, servers)}")
         elif keyword == "redirect":
-            for word in _until_condition(words, 1):
+            args = _until_condition(words, 1)
+            for word in args:
                 if "%" in word.value:
                     self.log_format(word)
-        self.conditions_in(line, acls)
+            for i, word in enumerate(args[:-1]):
+                if word.value == "code":
+                    self.redirect_code(args[i + 1])
+            extra, expected = self.redirect_shape(args)
+            if extra is not None and not _dynamic(extra):
+                close = _closest(extra.value, ("if", "unless"))
+                hint = f"; did you mean `{close}`?" if close else ""
+                self.add("HL910", extra, f"`redirect` does not take `{extra.value}` here (HAProxy expects "
+                         f"{expected}) and HAProxy refuses it{hint}")
+        self.conditions_in(words, acls)
 
     def log_format(self, word: Word) -> None:
         if _dynamic(word) or "%" not in word.value:
             return
-        base = word.start if not word.quoted else None
         for problem in check_log_format(word.value, self.vocab.logformat_aliases, self.vocab.logformat_flags):
-            self.log_problem(word, base, problem)
+            self.log_problem(word, problem)
         for m in _PCT_FETCH.finditer(word.value):
             self.expression(word, word.value, m.end(), stop="]")
 
-    def log_problem(self, word: Word, base: int | None, problem: LogFormatProblem) -> None:
-        target = word if base is None else (base + problem.start, base + problem.end)
+    def log_problem(self, word: _W, problem: LogFormatProblem) -> None:
+        target = _Part(word, problem.start, problem.end)
         if problem.kind == "alias":
             if self.newer:
                 return
@@ -555,8 +828,7 @@ class _Walk:
 
     # -- class 5: enumerated values ---------------------------------------------------------------
 
-    def enums(self, line: Line, section: Section) -> None:
-        words = line.words
+    def enums(self, words: list[_W], section: Section) -> None:
         keyword = words[0].value
         check = _ENUM_CHECKS.get(keyword)
         if check is None:
@@ -601,15 +873,15 @@ def _enum_key(name: str, text: str) -> str:
     return text
 
 
-def _mode(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _mode(words: list[_W]) -> Iterable[tuple[str, int]]:
     yield "mode", 1
 
 
-def _balance(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _balance(words: list[_W]) -> Iterable[tuple[str, int]]:
     yield "balance", 1
 
 
-def _hash_type(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _hash_type(words: list[_W]) -> Iterable[tuple[str, int]]:
     yield "hash-type.method", 1
     if len(words) > 2:
         yield "hash-type.function", 2
@@ -617,16 +889,16 @@ def _hash_type(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
         yield "hash-type.modifier", 3
 
 
-def _http_reuse(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _http_reuse(words: list[_W]) -> Iterable[tuple[str, int]]:
     yield "http-reuse", 1
 
 
-def _retry_on(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _retry_on(words: list[_W]) -> Iterable[tuple[str, int]]:
     for i in range(1, len(words)):
         yield "retry-on", i
 
 
-def _cookie(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _cookie(words: list[_W]) -> Iterable[tuple[str, int]]:
     args = enum_args("cookie")
     i = 2
     while i < len(words):
@@ -634,7 +906,7 @@ def _cookie(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
         i += 1 + args.get(words[i].value, 0)
 
 
-def _compression(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _compression(words: list[_W]) -> Iterable[tuple[str, int]]:
     if len(words) > 1:
         yield "compression", 1
     if len(words) > 1 and words[1].value in ("algo", "algo-req", "algo-res"):
@@ -642,7 +914,7 @@ def _compression(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
             yield "compression.algo", i
 
 
-def _stick_table(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _stick_table(words: list[_W]) -> Iterable[tuple[str, int]]:
     args = enum_args("stick-table.options")
     i = 1
     while i < len(words):
@@ -659,7 +931,7 @@ def _stick_table(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
         i += 1 + args.get(option, 0)
 
 
-def _log(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _log(words: list[_W]) -> Iterable[tuple[str, int]]:
     if len(words) < 3 or words[1].value == "global":
         return
     args = enum_args("log.options")
@@ -675,18 +947,18 @@ def _log(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
                 yield "log.level", j
 
 
-def _stats(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _stats(words: list[_W]) -> Iterable[tuple[str, int]]:
     if len(words) > 2 and words[1].value == "socket":
         for i in range(3, len(words) - 1):
             if words[i].value == "level":
                 yield "stats.level", i + 1
 
 
-def _errorfile(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _errorfile(words: list[_W]) -> Iterable[tuple[str, int]]:
     yield "errorfile", 1
 
 
-def _option(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
+def _option(words: list[_W]) -> Iterable[tuple[str, int]]:
     if len(words) < 3:
         return
     name = words[1].value
@@ -700,12 +972,16 @@ def _option(words: tuple[Word, ...]) -> Iterable[tuple[str, int]]:
         yield "option.httplog", 2
 
 
+def _ring_format(words: list[_W]) -> Iterable[tuple[str, int]]:
+    yield "log.format", 1
+
+
 def enum_args(name: str) -> dict[str, int]:
     """How many words follow each value of an enumeration that takes arguments."""
     return enum_meta(name).get("args", {})
 
 
-_ENUM_CHECKS = {
+_ENUM_CHECKS: dict[str, Callable[[list[_W]], Iterable[tuple[str, int]]]] = {
     "mode": _mode,
     "balance": _balance,
     "hash-type": _hash_type,
@@ -718,16 +994,69 @@ _ENUM_CHECKS = {
     "stats": _stats,
     "errorfile": _errorfile,
     "option": _option,
+    "format": _ring_format,
 }
 
 
-def _until_condition(words: tuple[Word, ...], start: int) -> list[Word]:
+_OTHER = frozenset({"stick", "use_backend", "use-server", "redirect", "monitor", "block", "errorloc",
+                    "errorloc302", "errorloc303"})
+#: Directives the walk reads word by word (others only when they hold a condition).
+_WORTH_READING = (frozenset({"server", "default-server", "server-template", "bind", "acl", "filter", "timeout"})
+                  | frozenset(_RULESETS) | _LOG_FORMAT_DIRECTIVES | _OTHER | frozenset(_ENUM_CHECKS))
+
+
+_SERVER_FIRST = {"server": 3, "default-server": 1, "server-template": 4}
+
+
+def _patterns_at(values: tuple[str, ...], i: int, end: int | None = None) -> int:
+    """Where an ACL's patterns start: after its criterion (``values[i - 1]``) and flags."""
+    end = len(values) if end is None else end
+    while i < end and values[i].startswith("-"):
+        if values[i] == "--":
+            return i + 1
+        i += 2 if values[i] in _ACL_FLAGS_WITH_ARG else 1
+    return min(i, end)
+
+
+def _condition_at(values: tuple[str, ...]) -> int:
+    """The index of a rule's ``if``/``unless`` (its length when it has none)."""
+    for i in range(1, len(values)):
+        if values[i] == "if" or values[i] == "unless":
+            return i
+    return len(values)
+
+
+#: Options whose arguments are free text or read elsewhere (checked with 2.6 and 2.8: every
+#: other option refuses a word after its name unless an "option.<name>" table lists it).
+_OPTIONS_WITH_FREE_ARGUMENTS = frozenset({"httpchk", "httpslog", "redispatch", "smtpchk", "mysql-check",
+                                          "pgsql-check"})
+_EXPECT_OPTIONS = frozenset({"min-recv", "comment", "ok-status", "error-status", "tout-status", "on-success",
+                             "on-error", "status-code"})
+
+
+def _first_unknown_option(args: list[_W], start: int, options: dict[str, int]) -> _W | None:
+    i = start
+    while i < len(args):
+        name = args[i].value
+        if name not in options:
+            return args[i]
+        i += 1 + options[name]
+    return None
+
+
+def _until_condition(words: list[_W], start: int) -> list[_W]:
     out = []
     for word in words[start:]:
         if word.value in ("if", "unless") and not word.quoted:
             break
         out.append(word)
     return out
+
+
+def _atol(text: str) -> int:
+    """C's atol(): the leading number, 0 when there is none."""
+    m = re.match(r"[ \t]*([-+]?[0-9]+)", text)
+    return int(m.group(1)) if m is not None and len(m.group(1)) < 30 else 0
 
 
 def _one_of(values: Iterable[str]) -> str:
@@ -794,18 +1123,20 @@ class _Names:
                     names.resolvers.add(section.name)
                 if section.kind == "peers":
                     for line in section.directives_named("table"):
-                        if len(line.words) > 1:
-                            names.tables.add(line.words[1].value)
+                        words = _split(line)
+                        if len(words) > 1:
+                            names.tables.add(words[1].value)
                             if section.name:
-                                names.tables.add(f"{section.name}/{line.words[1].value}")
+                                names.tables.add(f"{section.name}/{words[1].value}")
                 if section.kind in PROXY_KINDS and section.name:
                     names.proxies.add(section.name)
                     if section.directives_named("stick-table"):
                         names.tables.add(section.name)
                     servers = names.servers.setdefault(section.name, set())
                     for line in section.directives_named("server", "server-template"):
-                        if len(line.words) > 1:
-                            servers.add(line.words[1].value)
+                        name = _second_value(line)
+                        if name is not None:
+                            servers.add(name)
         return names
 
 
@@ -995,7 +1326,10 @@ class InvalidAcl(_VocabularyRule):
 class InvalidValue(_VocabularyRule):
     """Reports a value outside the closed list HAProxy accepts for an enumerated setting:
     `mode`, `balance`, `hash-type`, `http-reuse`, `retry-on`, `cookie` options, `stick-table`
-    types and `compression algo`, per target version ("came in X" when a later version has it).
+    types, options and data types, `compression` options and algorithms, log formats,
+    facilities and levels, `stats socket ... level`, `errorfile` codes, the arguments of
+    `option forwardfor`, `option originalto` and `option httplog`, and `filter` names, per
+    target version ("came in X" when a later version has it).
 
     ## Why is this bad?
     HAProxy refuses the configuration ("unknown balancing algorithm 'roundrobn'", "unknown

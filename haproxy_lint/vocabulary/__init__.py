@@ -14,7 +14,8 @@ Kinds of words (the ``kind`` argument of :meth:`Vocabulary.find`):
   ``http-after-response``, ``tcp-request connection|session|content``, ``tcp-response
   content``, ``http-check`` and ``tcp-check``;
 * ``fetches``, ``converters``, ``acl_keywords``: sample fetches, converters and the ACL-only
-  keywords (``hdr_beg``, ``path_end``...).
+  keywords (``hdr_beg``, ``path_end``...);
+* ``services`` and ``filters``: the names ``use-service`` and ``filter`` take.
 
 Words that only some builds have (Lua's ``lua.*``, WURFL, 51Degrees, DeviceAtlas,
 OpenTracing, SPOE, QUIC...) carry the name of their module; they count as known unless the
@@ -84,11 +85,12 @@ class Vocabulary:
         self.version = version
         self._data = data
         self._kinds: dict[str, dict[str, dict[str, Any]]] = {}
-        for kind in ("server", "bind", "fetches", "converters", "acl_keywords"):
+        for kind in ("server", "bind", "fetches", "converters", "acl_keywords", "services", "filters"):
             self._kinds[kind] = data.get(kind, {})
         for ruleset, words in data.get("actions", {}).items():
             self._kinds[f"actions/{ruleset}"] = words
         self._prefixed: dict[str, list[str]] = {}
+        self._found: dict[tuple[str, str], Entry | None] = {}
         self.predefined_acls: frozenset[str] = frozenset(data.get("predefined_acls", ()))
         self.match_methods: frozenset[str] = frozenset(data.get("match_methods", ()))
         logformat = data.get("logformat", {})
@@ -120,16 +122,25 @@ class Vocabulary:
     def find(self, kind: str, word: str) -> Entry | None:
         """The entry ``word`` stands for in ``kind`` (exact name first, then the prefixed
         entries: ``track-sc1`` is ``track-sc``), or None."""
+        key = (kind, word)
+        try:
+            return self._found[key]
+        except KeyError:
+            pass
+        found = None
         words = self._kinds.get(kind)
-        if words is None:
-            return None
-        entry = words.get(word)
-        if entry is not None:
-            return _entry(kind, word, entry)
-        for name in self._prefixes(kind):
-            if word.startswith(name):
-                return _entry(kind, name, words[name])
-        return None
+        if words is not None:
+            entry = words.get(word)
+            if entry is not None:
+                found = _entry(kind, word, entry)
+            else:
+                for name in self._prefixes(kind):
+                    if word.startswith(name) and _prefix_rest_ok(word[len(name):]):
+                        found = _entry(kind, name, words[name])
+                        break
+        if len(self._found) < 65536:  # a hostile file's words must not grow it without bound
+            self._found[key] = found
+        return found
 
     def module_of(self, word: str) -> str | None:
         """The module a word not in the tables may come from (``lua.auth`` -> ``lua``)."""
@@ -153,6 +164,15 @@ class Vocabulary:
         """The values the enumeration ``name`` takes in this version, or None if no table
         describes it (see :func:`enum_values`)."""
         return enum_values(self.version, name)
+
+
+def _prefix_rest_ok(rest: str) -> bool:
+    """What may follow a prefixed name: arguments (``set-var(txn.x)``) or a counter number
+    (``track-sc1``, ``sc-inc-gpc0(1)``); HAProxy refuses ``set-var-fit(...)`` or ``track-sc0x``."""
+    if not rest or rest[0] == "(":
+        return True
+    digits = len(rest) - len(rest.lstrip("0123456789"))
+    return digits > 0 and (digits == len(rest) or rest[digits] == "(")
 
 
 def _entry(kind: str, name: str, data: dict[str, Any]) -> Entry:
