@@ -343,6 +343,11 @@ class _Walk:
                     self.enums(words, section)
                 if keyword == "option" and len(words) > 2:
                     self.option_args(words)
+                if keyword == "stats" and len(words) > 1 and words[1].value == "admin":
+                    if len(words) < 3 or words[2].value not in ("if", "unless"):
+                        target = words[2] if len(words) > 2 else words[1]
+                        self.add("HL912", target, "`stats admin` requires `if` or `unless` and a condition, and "
+                                 "HAProxy refuses it without one")
 
     # -- class 1: server and bind parameters --------------------------------------------------
 
