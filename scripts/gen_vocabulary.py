@@ -101,6 +101,11 @@ REGISTER_FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "service_keywords_register": ("services", ()),
     "flt_register_keywords": ("filters", ()),
 }
+# Registrations whose skip count is not what the parser reads: srv_parse_set_proxy_v2_tlv_fmt()
+# reads its format from args[*cur_arg + 1] although it registers a skip of 0 (the 3.2 reg-test
+# proxy_protocol_send_generic writes `set-proxy-v2-tlv-fmt(0xE1) %[str("bar")]`).
+ARGS_OVERRIDES = {("server", "set-proxy-v2-tlv-fmt"): 1}
+
 LIST_TYPES = ("srv_kw_list", "bind_kw_list", "action_kw_list", "sample_fetch_kw_list",
               "sample_conv_kw_list", "acl_kw_list", "flt_kw_list")
 
@@ -1048,6 +1053,7 @@ def build_version(repo: str, version: str) -> tuple[dict, Vocabulary]:
                     continue
                 if table in ("server", "bind"):
                     attrs = {"args": int(f[2]) if len(f) > 2 else 0}
+                    attrs["args"] = ARGS_OVERRIDES.get((table, name), attrs["args"])
                     body = function_bodies(f[1])
                     message = rejection(body) if body else None
                     if message:

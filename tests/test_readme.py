@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from .conftest import ROOT
 
 
@@ -29,3 +31,17 @@ def test_first_command_lints_a_bundled_example():
     install_and_run = quick_start_commands()[0]
     example = install_and_run.split("haproxy-lint ", 1)[1]
     assert (ROOT / example).is_file()
+
+
+def test_the_vocabulary_example_is_the_real_output(capsys, monkeypatch):
+    """The README's "What HAProxy would refuse" block is what the command prints today."""
+    from haproxy_lint.cli import main
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ haproxy-lint --target-version 2.6 --select HL9 fixtures/examples/typos.cfg\n"
+    shown = text.split(command, 1)[1].split("```", 1)[0].splitlines()
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit):
+        main(["--target-version", "2.6", "--select", "HL9", "fixtures/examples/typos.cfg"])
+    printed = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("  ")]
+    assert shown == printed

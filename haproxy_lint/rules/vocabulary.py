@@ -361,6 +361,8 @@ class _Walk:
                 i += 1
                 continue
             name = word.value
+            if kind == "server" and "(" in name:
+                name = name[:name.index("(")]  # set-proxy-v2-tlv-fmt(0xE1): srv_find_kw() stops at '('
             entry = self.vocab.find(kind, name)
             if entry is None or (entry.module is not None and entry.module in self.without):
                 self.unknown("HL909", kind, word, name, what)
@@ -668,15 +670,15 @@ class _Walk:
         entry = self.vocab.find(kind, name)
         if entry is None or entry.module is not None:
             return None
-        low, high = entry.min_args, entry.max_args
-        if low <= count <= high:
+        high = entry.max_args
+        # Too few is not judged: HAProxy fills a missing argument with an empty string, which
+        # only some argument types refuse ("expected type 'integer' ... but got nothing").
+        if count <= high:
             return None
         if high == 0:
             need = "takes no arguments"
-        elif low == high:
-            need = f"takes {low} argument{'s' if low > 1 else ''}"
         else:
-            need = f"takes {low} to {high} arguments"
+            need = f"takes at most {high} argument{'s' if high > 1 else ''}"
         return f"{what} `{name}` {need} and HAProxy refuses {count}"
 
     def var_scope(self, word: Word, arg: str) -> None:
@@ -1163,7 +1165,9 @@ class InvalidServerOrBindParameter(_VocabularyRule):
     missing its value, and values HAProxy refuses: a duration that is not one (`inter 2x`),
     a zero `inter`, a `weight` outside 0-256, `rise 0`, an unknown TLS version
     (`ssl-min-ver TLSv1.4`), a `verify`, `observe`, `on-error` or `init-addr` value outside
-    its list, and a `resolvers` or `track` target that does not exist.
+    its list, and a `resolvers` or `track` target that does not exist. Where HAProxy accepts
+    the line but reads something else than what is written (`inter 2sec` read as `2s` with a
+    warning, `weight` without a value read as 0), the finding is a warning.
 
     ## Why is this bad?
     HAProxy refuses the whole configuration ("'chek' unknown keyword", "unexpected character
@@ -1200,10 +1204,13 @@ class InvalidServerOrBindParameter(_VocabularyRule):
 class InvalidAction(_VocabularyRule):
     """Reports an action of `http-request`, `http-response`, `http-after-response`,
     `tcp-request connection|session|content`, `tcp-response content`, `http-check` or
-    `tcp-check` that the target HAProxy does not know, and arguments it refuses: a
-    `deny_status` without a default error message, a `redirect` code other than 301, 302,
-    303, 307 and 308, an unknown variable scope in `set-var(<scope>.<name>)`, a `table` no
-    section defines, a `use-server` naming no server of the backend.
+    `tcp-check` that the target HAProxy does not know, and arguments it refuses: a word the
+    action's parser does not take (`add-header` with a third word, `deny deny_staus 403`, a
+    misspelt `redirect` or `http-check send` option, `iff` for `if`), a `deny_status` without
+    a default error message, a `redirect` code other than 301, 302, 303, 307 and 308, an
+    unknown variable scope in `set-var(<scope>.<name>)`, a `table` no section defines, a
+    `use-server` naming no server of the backend, an unknown `use-service` name, a
+    `send-binary` string that is not hex.
 
     ## Why is this bad?
     HAProxy refuses the configuration ("unknown action 'rediret'", "unsupported HTTP code
@@ -1290,7 +1297,9 @@ class UnknownFetchOrConverter(_VocabularyRule):
 class InvalidAcl(_VocabularyRule):
     """Reports a named ACL used in a condition that is neither defined above it in the same
     section nor one of HAProxy's predefined ACLs (`TRUE`, `HTTP`, `METH_GET`...), an ACL flag
-    HAProxy does not have (flags: `-i -f -m -n -M -u --`), and an unknown `-m` match method.
+    HAProxy does not have (flags: `-i -f -m -n -M -u --`), an unknown `-m` match method, and a
+    condition keyword that is not `if` or `unless` after `use_backend`, `use-server` or
+    `stats admin`.
 
     ## Why is this bad?
     HAProxy refuses the configuration ("no such ACL : 'is_api'", "'-z' is not a valid ACL
@@ -1334,7 +1343,8 @@ class InvalidValue(_VocabularyRule):
     types, options and data types, `compression` options and algorithms, log formats,
     facilities and levels, `stats socket ... level`, `errorfile` codes, the arguments of
     `option forwardfor`, `option originalto` and `option httplog`, and `filter` names, per
-    target version ("came in X" when a later version has it).
+    target version ("came in X" when a later version has it); a `timeout` that is not a
+    duration or has a second value, and a word after an `option` that takes none.
 
     ## Why is this bad?
     HAProxy refuses the configuration ("unknown balancing algorithm 'roundrobn'", "unknown
