@@ -278,6 +278,8 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
     t = keyword_table(ctx.version)
     data = shapes(t.version)
     known_sections = t.section_keywords()
+    conditional = index.branches[here]  # lines inside .if blocks, if any
+    starts = _starts(t.version)
     for section in ctx.config.sections:
         kind = section.kind
         if kind not in known_sections or index.skipped(here, section.header):
@@ -285,11 +287,11 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
         table_kind = "proxy" if kind in PROXY_SECTIONS else kind
         counts = data["keywords"].get(table_kind, {})
         for line in section.directives:
-            if index.skipped(here, line):
+            if conditional and line.line in conditional and index.skipped(here, line):
                 continue
             values = line.plain_values
             if values is not None:  # most lines: words are blank-separated runs
-                if not _suspect(ctx, t, data, counts, kind, values):
+                if not values or not _suspect(ctx, t, data, counts, kind, values, starts):
                     continue
             yield from _check_line(ctx, t, data, counts, kind, line)
 
@@ -318,12 +320,13 @@ def _key(values: tuple[str, ...], starts: frozenset[str]) -> tuple[str, ...]:
     return values[:4] if values[0] in starts else values[:1]
 
 
-def _suspect(ctx: Context, t: KeywordTable, data: dict[str, Any], counts: dict[str, Any], kind: str, values: tuple[str, ...]) -> bool:
+def _suspect(ctx: Context, t: KeywordTable, data: dict[str, Any], counts: dict[str, Any], kind: str,
+             values: tuple[str, ...], starts: frozenset[str]) -> bool:
     """Whether a line without quotes, escapes, comment or variable may have a finding (the
     full check cuts it into words, which most lines never need)."""
-    if not values or not values[0]:
+    if not values[0]:
         return False
-    info = _lookup(t.version, kind, _key(values, _starts(t.version)))
+    info = _lookup(t.version, kind, values[:4] if values[0] in starts else values[:1])
     if info is None or info.prefix or (kind in PROXY_SECTIONS and kind not in info.accepted_in):
         return False
     present = len(values) - info.words

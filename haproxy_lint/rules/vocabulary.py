@@ -1027,6 +1027,8 @@ def _patterns_at(values: tuple[str, ...], i: int, end: int | None = None) -> int
 
 def _condition_at(values: tuple[str, ...]) -> int:
     """The index of a rule's ``if``/``unless`` (its length when it has none)."""
+    if "if" not in values and "unless" not in values:
+        return len(values)
     for i in range(1, len(values)):
         if values[i] == "if" or values[i] == "unless":
             return i
