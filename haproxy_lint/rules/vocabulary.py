@@ -416,6 +416,11 @@ class _Walk:
                     self.add("HL909", word, f"{where}: unknown init-addr method `{method}`; HAProxy takes "
                              f"`libc`, `last`, `none` or an IP address")
                     break
+        elif name == "crt" and text.startswith("@") and "/" in text and self.version >= (3, 0):
+            store = text[1:text.index("/")]
+            if store and store not in self._names.crt_stores:
+                self.add("HL909", word, f"{where}: no `crt-store {store}` section exists and HAProxy refuses the "
+                         f"certificate{_did_you_mean(store, self._names.crt_stores)}")
         elif kind == "server" and name == "resolvers":
             if text not in self._names.resolvers:
                 hint = _did_you_mean(text, self._names.resolvers)
@@ -1115,6 +1120,7 @@ class _Names:
     """Names the words refer to, across every file linted together."""
 
     resolvers: set[str]
+    crt_stores: set[str]
     tables: set[str]
     proxies: set[str]
     servers: dict[str, set[str]]
@@ -1125,11 +1131,13 @@ class _Names:
 
     @staticmethod
     def _build(ctx: Context) -> "_Names":
-        names = _Names(set(), set(), set(), {})
+        names = _Names(set(), set(), set(), set(), {})
         for config in ctx.configs:
             for section in config.sections:
                 if section.kind == "resolvers" and section.name:
                     names.resolvers.add(section.name)
+                if section.kind == "crt-store" and section.name:
+                    names.crt_stores.add(section.name)
                 if section.kind == "peers":
                     for line in section.directives_named("table"):
                         words = _split(line)
@@ -1167,7 +1175,8 @@ class InvalidServerOrBindParameter(_VocabularyRule):
     missing its value, and values HAProxy refuses: a duration that is not one (`inter 2x`),
     a zero `inter`, a `weight` outside 0-256, `rise 0`, an unknown TLS version
     (`ssl-min-ver TLSv1.4`), a `verify`, `observe`, `on-error` or `init-addr` value outside
-    its list, and a `resolvers` or `track` target that does not exist. Where HAProxy accepts
+    its list, and a `resolvers`, `track` or `crt "@<crt-store>/..."` (3.0 on) target that does
+    not exist. Where HAProxy accepts
     the line but reads something else than what is written (`inter 2sec` read as `2s` with a
     warning, `weight` without a value read as 0), the finding is a warning.
 
