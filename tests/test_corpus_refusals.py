@@ -69,5 +69,4 @@ def test_refusals_for_a_reason_in_the_file_get_an_error_at_haproxys_line(table, 
     in_file = [row for row in table.values() if row["reason"] == "in the file"]
     caught = sum(row["caught"] for row in in_file)
     missed = sorted(key for key, row in table.items() if row["reason"] == "in the file" and not row["caught"])
-    # the misses are reviewed in the regression file; this pins the floor reached so far
-    assert caught >= len(in_file) - 1, f"{caught}/{len(in_file)} caught; missed: {missed}"
+    assert caught == len(in_file), f"{caught}/{len(in_file)} caught; missed: {missed}"

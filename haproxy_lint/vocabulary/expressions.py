@@ -13,9 +13,10 @@ offset when the word is written without quotes or escapes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-__all__ = ["Call", "Condition", "Expression", "is_idchar", "parse_condition", "parse_expression"]
+__all__ = ["Call", "Condition", "Expression", "is_idchar", "parse_condition", "parse_expression", "scan"]
 
 
 def is_idchar(c: str) -> bool:
@@ -53,10 +54,12 @@ class Expression:
     end: int = 0  # where the expression stops in the text
 
 
-def _close(text: str, i: int) -> int:
-    """The index of the ``)`` matching the ``(`` at ``i``, or -1 (quotes and ``\\`` protect)."""
+def scan(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """The characters of ``text[start:]`` that quotes and backslashes do not protect, each
+    with the parenthesis depth after it: ``(`` opens a level, ``)`` closes one."""
     depth = 0
     quote = ""
+    i = start
     n = len(text)
     while i < n:
         c = text[i]
@@ -68,47 +71,25 @@ def _close(text: str, i: int) -> int:
                 quote = ""
         elif c in "'\"":
             quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+            yield i, c, depth
         i += 1
-    return -1
+
+
+def _close(text: str, i: int) -> int:
+    """The index of the ``)`` matching the ``(`` at ``i``, or -1."""
+    return next((j for j, c, depth in scan(text, i) if c == ")" and depth == 0), -1)
 
 
 def _split_args(text: str) -> list[str]:
     """Top-level comma-separated arguments (parentheses, quotes and ``\\`` protect commas)."""
-    out: list[str] = []
-    depth = 0
-    quote = ""
-    current: list[str] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            current.append(text[i:i + 2])
-            i += 2
-            continue
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "'\"":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "," and depth == 0:
-            out.append("".join(current))
-            current = []
-            i += 1
-            continue
-        current.append(c)
-        i += 1
-    out.append("".join(current))
-    return out
+    cuts = [j for j, c, depth in scan(text) if c == "," and depth == 0]
+    bounds = [-1, *cuts, len(text)]
+    return [text[a + 1:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def _call(text: str, i: int) -> tuple[Call | None, int, tuple[int, int, str] | None]:

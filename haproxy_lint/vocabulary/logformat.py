@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .expressions import scan
+
 __all__ = ["LogFormatProblem", "check_log_format"]
 
 
@@ -29,26 +31,7 @@ class LogFormatProblem:
 
 def _skip_expression(text: str, i: int) -> int:
     """The index of the ``]`` closing the expression that starts at ``i``, or -1."""
-    depth = 0
-    quote = ""
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "'\"":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "]" and depth <= 0:
-            return i
-        i += 1
-    return -1
+    return next((j for j, c, depth in scan(text, i) if c == "]" and depth <= 0), -1)
 
 
 def check_log_format(text: str, aliases: frozenset[str], flags: frozenset[str]) -> Iterator[LogFormatProblem]:
