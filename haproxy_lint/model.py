@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import re
+from sys import intern as _intern
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -181,7 +182,8 @@ class Line(BaseModel):
         if "#" in text:
             text = text.split("#", 1)[0]
         values = _BLANK_RUNS.split(text.strip(" \t\x0b\x0c\r"))
-        return () if values == [""] else tuple(values)
+        # most words repeat from line to line (server, check, inter, if...): one copy of each
+        return () if values == [""] else tuple(map(_intern, values))
 
     @lazy
     def keyword(self) -> str:
