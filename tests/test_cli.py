@@ -110,7 +110,7 @@ def test_stdin(capsys, monkeypatch):
 
 def test_json_output_fields(capsys, tmp_path):
     path = tmp_path / "h.cfg"
-    path.write_text(GOOD.replace("5s", "5000"))
+    path.write_text(GOOD.replace("timeout connect 5s", "timeout connect 50"))
     code, out, _ = cli(capsys, "--format", "json", "--select", "HL203", str(path))
     assert code == 1
     data = json.loads(out)
@@ -119,16 +119,16 @@ def test_json_output_fields(capsys, tmp_path):
         "code": "HL203",
         "name": "unitless-duration",
         "severity": "warning",
-        "message": "`5000` has no unit (milliseconds are implied); write `5s`",
+        "message": "`50` has no unit and means 50 milliseconds, implausibly short for `connect`; write `50s` if seconds were meant, or `50ms`",
         "path": str(path),
         "line": 8,
         "column": 21,
         "end_line": 8,
-        "end_column": 25,
+        "end_column": 23,
         "fix": {
             "applicability": "safe",
-            "title": "write `5s`",
-            "edits": [{"line": 8, "column": 21, "end_line": 8, "end_column": 25, "text": "5s"}],
+            "title": "write `50ms`",
+            "edits": [{"line": 8, "column": 21, "end_line": 8, "end_column": 23, "text": "50ms"}],
         },
     }
     assert data["errors"] == []

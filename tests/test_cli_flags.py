@@ -20,7 +20,7 @@ defaults
     mode http
     log global
     option log-health-checks
-    timeout connect 5000
+    timeout connect 50
     timeout client 30s
     timeout server 30s
 
@@ -96,7 +96,7 @@ def test_missing_config_file(capsys, project):
 
 
 def test_suppression_comments(capsys, project, data_regression):
-    text = CONFIG.replace("    timeout connect 5000\n", "    timeout connect 5000  # haproxy-lint: disable=HL203\n")
+    text = CONFIG.replace("    timeout connect 50\n", "    timeout connect 50  # haproxy-lint: disable=HL203\n")
     text = text.replace("    server app2", "    # haproxy-lint: disable-next-line=HL103\n    server app2")
     (project / "haproxy.cfg").write_text(text)
     quiet = cli(capsys, project, "haproxy.cfg")
@@ -157,12 +157,13 @@ def test_baseline_records_then_reports_only_new_findings(capsys, project, data_r
     first = cli(capsys, project, "--baseline", "baseline.json", "haproxy.cfg")
     assert first["exit"] == 0 and (project / "baseline.json").is_file()
     # a line added above the old findings does not bring them back; a new hazard is reported
-    text = CONFIG.replace("backend app\n", "backend app\n    timeout queue 9000\n")
+    text = CONFIG.replace("backend app\n", "backend app\n    timeout queue 90\n")
     (project / "haproxy.cfg").write_text("# moved down a line\n" + text)
     second = cli(capsys, project, "--baseline", "baseline.json", "haproxy.cfg")
     assert second["exit"] == 1
     assert [line for line in second["stdout"].splitlines() if ": HL203 [" in line] == [
-        "haproxy.cfg:15:19: HL203 [warning] [*] `9000` has no unit (milliseconds are implied); write `9s`",
+        "haproxy.cfg:15:19: HL203 [warning] [*] `90` has no unit and means 90 milliseconds, implausibly short for "
+        "`queue`; write `90s` if seconds were meant, or `90ms`",
     ]
     (project / "broken.json").write_text("{not json")
     broken = cli(capsys, project, "--baseline", "broken.json", "haproxy.cfg")

@@ -53,7 +53,7 @@ HEAD = (
     "defaults\n    mode http\n    log global\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\n"
 )
 BACKEND = "backend app\n    server s1 127.0.0.1:8080 check\n"
-FIXABLE = HEAD.replace("timeout connect 5s", "timeout connect 5000") + BACKEND
+FIXABLE = HEAD.replace("timeout connect 5s", "timeout connect 50") + BACKEND
 HAPROXY_26 = haproxy_binaries().get("2.6")
 
 
@@ -490,10 +490,10 @@ def test_a_path_with_spaces_and_non_ascii_characters(capsys, tmp_path):
     path = folder / "ma conf ü.cfg"
     path.write_text(FIXABLE)
     code, out, err = cli(capsys, "--select", "HL203", str(path))
-    assert code == 1 and out.startswith(f"{path}:8:21: HL203 [warning] [*] `5000` has no unit")
+    assert code == 1 and out.startswith(f"{path}:8:21: HL203 [warning] [*] `50` has no unit")
     code, out, err = cli(capsys, "--fix", "--select", "HL203", str(path))
     assert code == 0, out + err
-    assert path.read_text() == FIXABLE.replace("5000", "5s")
+    assert path.read_text() == FIXABLE.replace("connect 50\n", "connect 50ms\n")
     assert os.listdir(folder) == ["ma conf ü.cfg"]
     broken = folder / "cassé ü.cfg"
     broken.write_text("global\n.endif\n")
@@ -640,7 +640,7 @@ def test_nothing_in_a_configuration_is_run_or_contacted(capsys, tmp_path, monkey
         defaults
             mode http
             log global
-            timeout connect 5000
+            timeout connect 50
             timeout client 30s
             timeout server 30s
 
@@ -707,7 +707,7 @@ def test_fix_writes_only_the_files_it_was_asked_to_fix(capsys, tmp_path):
     assert set(after) == set(before), "no file added or removed (no temporary file left)"
     changed = {name for name in after if after[name] != before[name]}
     assert changed == {"a.cfg"}
-    assert (tmp_path / "a.cfg").read_text() == FIXABLE.replace("5000", "5s")
+    assert (tmp_path / "a.cfg").read_text() == FIXABLE.replace("connect 50\n", "connect 50ms\n")
     # Through a symlink, the target is rewritten and the link kept.
     code, out, err = cli(capsys, "--fix", str(tmp_path / "link.cfg"))
     assert code in (0, 1)

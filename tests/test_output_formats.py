@@ -35,7 +35,7 @@ global
 
 defaults
     mode http
-    timeout connect 5000
+    timeout connect 50
     timeout client 50000
     timeout server 50000
 """
@@ -47,13 +47,13 @@ ODD = """\
 # Unitless durations, the same line twice, and a suppression with a typo.
 defaults
     mode http
-    timeout connect 5000
+    timeout connect 50
     timeout client 30s
     timeout server 30s  # café 🙂: haproxy-lint: disable=HL2O3
     timeout check 1500  # haproxy-lint: disable=HL203
 
 backend app
-    timeout connect 5000
+    timeout connect 50
     server app1 10.0.0.1:80 check inter 2000 fastinter 500
 """
 
@@ -280,7 +280,7 @@ def test_sarif_fixes_apply_like_our_fixes(report, sarif_log):
 def test_sarif_fix_descriptions(sarif_log):
     result = sarif_log["runs"][0]["results"][0]
     (fix,) = result["fixes"]
-    assert fix["description"]["text"] == "write `5s`"
+    assert fix["description"]["text"] == "write `50ms`"
     assert fix["properties"] == {"applicability": "safe"}
     assert fix["artifactChanges"][0]["artifactLocation"]["uri"] == MAIN_PATH
 
@@ -395,7 +395,7 @@ def test_github_severities_and_summary(report):
     commands = [line for line in lines if line.startswith("::")]
     assert len(commands) == len(report.diagnostics) + len(report.errors)
     assert Counter(line.split(" ", 1)[0] for line in commands) == Counter(
-        {"::error": 3 + 2, "::warning": 4, "::notice": 1}
+        {"::error": 3 + 2, "::warning": 2, "::notice": 1 + 2}
     )
     assert lines[-1].startswith("2 files could not be read or parsed; found 8 problems")
     assert not lines[-1].startswith("::")
@@ -421,6 +421,7 @@ def test_gitlab_issues(report):
         ("parse-error", "blocker"),
         ("HL203", "critical"),  # raised to error in the main file
         ("HL203", "major"),
+        ("HL203", "info"),  # durations that read naturally as milliseconds
         ("HL001", "info"),
     }
 
@@ -432,7 +433,7 @@ def test_gitlab_fingerprints_survive_moved_lines():
         return [issue["fingerprint"] for issue in json.loads(gitlab.render(report))]
 
     before = fingerprints(ODD)
-    assert len(set(before)) == len(before)  # the two `timeout connect 5000` lines differ
+    assert len(set(before)) == len(before)  # the two `timeout connect 50` lines differ
     assert fingerprints("# a new first line\n\n" + ODD) == before
 
 
@@ -458,7 +459,8 @@ def test_junit_structure(report):
     assert list(clean) == [] and clean.get("name") == "haproxy-lint"
     failure = suites[MAIN_PATH].find("testcase/failure")
     assert failure.get("type") == "HL203"
-    assert failure.get("message") == "`5000` has no unit (milliseconds are implied); write `5s`"
+    assert failure.get("message") == ("`50` has no unit and means 50 milliseconds, implausibly short for "
+                                      "`connect`; write `50s` if seconds were meant, or `50ms`")
     assert failure.text.splitlines()[0].startswith(f"{MAIN_PATH}:6:21: HL203 [error]")
     info = [c for c in suites["conf.d/odd, name: 100%.cfg"].findall("testcase") if c.get("name").startswith("HL001")]
     assert info[0].find("failure") is None and "HL2O3" in info[0].find("system-out").text

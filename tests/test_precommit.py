@@ -9,8 +9,8 @@ import pytest
 
 from .conftest import ROOT
 
-BAD = "defaults\n    mode http\n    timeout connect 5000\n    timeout client 30s\n    timeout server 30s\n"
-GOOD = BAD.replace("5000", "5s")
+BAD = "defaults\n    mode http\n    timeout connect 50\n    timeout client 30s\n    timeout server 30s\n"
+GOOD = BAD.replace("connect 50\n", "connect 50ms\n")
 
 @pytest.fixture(scope="module")
 def pre_commit_home(tmp_path_factory):

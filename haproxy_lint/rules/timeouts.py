@@ -23,6 +23,30 @@ def with_unit(ms: int) -> str:
     return f"{ms}ms"
 
 
+#: Below these many milliseconds, a bare number reads as seconds written without their unit
+#: (`timeout server 30`, `inter 5`): such values cut every slow response or check short.
+#: At or above them the number reads naturally as milliseconds (`timeout connect 5000`).
+_PLAUSIBLE_MS = {
+    "client": 1000, "server": 1000, "tunnel": 1000, "http-request": 1000, "queue": 1000,
+    "client-fin": 1000, "server-fin": 1000, "tarpit": 1000, "clitimeout": 1000, "srvtimeout": 1000,
+    "hold": 1000, "slowstart": 1000,
+}
+_PLAUSIBLE_MS_DEFAULT = 100  # connect, check, http-keep-alive, inter, fastinter, downinter...
+
+
+def _duration_name(line: Line, word: Word) -> str:
+    """What a duration word sets: the timeout's name, or the server parameter before it."""
+    words = line.words
+    keyword = line.keyword
+    if keyword == "timeout" and len(words) > 1:
+        return words[1].value
+    if keyword in ("server", "default-server", "server-template"):
+        for i in range(1, len(words)):
+            if words[i] is word:
+                return words[i - 1].value
+    return keyword
+
+
 def duration_words(line: Line) -> Iterable[Word]:
     """The words of a line that hold a duration: ``timeout <name> <value>``, the 1.x aliases
     (``contimeout 5000``), ``hold <status> <value>`` in resolvers, server duration parameters."""
@@ -48,13 +72,17 @@ def duration_words(line: Line) -> Iterable[Word]:
 
 
 class UnitlessDuration(Rule):
-    """Reports durations written without a unit, such as `timeout server 30`.
+    """Reports durations written without a unit, such as `timeout server 30`: a warning where
+    the number is implausible as milliseconds for that setting (under one second for client,
+    server, tunnel, queue and request timeouts, `slowstart` and resolvers' `hold`; under
+    100 ms for the others, such as `timeout connect` or `inter`), advice (info) where it
+    reads naturally as milliseconds (`timeout connect 5000`, `inter 2000`).
 
     ## Why is this bad?
     HAProxy reads a bare number as milliseconds. `timeout connect 5000` is five seconds and
-    reads fine to someone who knows that, but `timeout server 30` is 30 milliseconds, not 30
-    seconds: every slow response is cut off, a classic outage. Writing the unit removes the
-    doubt for the next reader.
+    reads fine to anyone who knows that, which is why it is only advice; but `timeout server
+    30` is 30 milliseconds, not 30 seconds: every slow response is cut off, a classic outage.
+    Writing the unit removes the doubt for the next reader.
 
     ## Example
     ```haproxy
@@ -98,11 +126,14 @@ class UnitlessDuration(Rule):
                 continue
             fixed = with_unit(ms)
             fix = ctx.fix(f"write `{fixed}`", "safe", ctx.replace(word, fixed))
-            if ms < 1000:
-                message = f"`{word.value}` has no unit and means {ms} milliseconds; write `{fixed}` (or `{ms}s` if seconds were meant)"
+            name = _duration_name(line, word)
+            if ms < _PLAUSIBLE_MS.get(name, _PLAUSIBLE_MS_DEFAULT):
+                message = (f"`{word.value}` has no unit and means {ms} milliseconds, implausibly short for "
+                           f"`{name}`; write `{ms}s` if seconds were meant, or `{fixed}`")
+                yield ctx.report(self, word, message, fix=fix)
             else:
                 message = f"`{word.value}` has no unit (milliseconds are implied); write `{fixed}`"
-            yield ctx.report(self, word, message, fix=fix)
+                yield ctx.report(self, word, message, fix=fix, severity=Severity.INFO)
 
 
 # --- helpers shared by the HL2xx rules below -------------------------------------------------
