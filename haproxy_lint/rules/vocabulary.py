@@ -222,7 +222,7 @@ class _Walk:
         if hit:
             words = words if words is not None else _split(line)
             for code, (index, a, b), message, severity in hit:
-                target = words[index] if a is None else _Part(words[index], a, b)
+                target = words[index] if a is None or b is None else _Part(words[index], a, b)
                 self.found.append((code, target, message, severity))
 
     def materialize(self) -> list[Finding]:
@@ -386,7 +386,7 @@ class _Walk:
             while i < len(words) and words[i].value in entry.options:  # source ... usesrc ...
                 i += 1 + entry.options[words[i].value]
 
-    def value(self, kind: str, name: str, word: Word, choices: dict[str, tuple[str, ...]],
+    def value(self, kind: str, name: str, word: _W, choices: dict[str, tuple[str, ...]],
               section: Section) -> None:
         text = word.value
         where = f"`{name} {text}`"
@@ -467,7 +467,7 @@ class _Walk:
         self.add("HL913", words[2], f"`option {name}` takes no argument and HAProxy {self.target} refuses "
                  f"`{words[2].value}`")
 
-    def track(self, word: Word, section: Section) -> None:
+    def track(self, word: _W, section: Section) -> None:
         proxy, _, server = word.value.rpartition("/")
         proxy = proxy or (section.name or "")
         servers = self._names.servers.get(proxy)
@@ -600,7 +600,7 @@ class _Walk:
             self.add("HL910", code, f"`redirect ... code {code.value}`: HAProxy takes 301, 302, 303, 307 or 308 "
                      f"and refuses `{code.value}`")
 
-    def var_name(self, word: Word, text: str) -> None:
+    def var_name(self, word: _W, text: str) -> None:
         m = re.search(r"\(([^).,]*)\.", text)
         if m is None:
             return
@@ -610,7 +610,7 @@ class _Walk:
             self.add("HL910", word, f"unknown variable scope `{scope}` in `{text}`: HAProxy {self.target} "
                      f"takes {_one_of(sorted(scopes))}{_did_you_mean(scope, scopes)}")
 
-    def status(self, word: Word, keyword: str) -> None:
+    def status(self, word: _W, keyword: str) -> None:
         if _dynamic(word):
             return
         codes = enum_values(self.vocab.version, "deny_status")
@@ -623,7 +623,7 @@ class _Walk:
             self.add("HL910", word, f"`{keyword} {word.value}`: HAProxy {self.target} has no default error "
                      f"message for status {word.value} and refuses it; use one of {', '.join(sorted(codes))}")
 
-    def table_ref(self, word: Word, action: str) -> None:
+    def table_ref(self, word: _W, action: str) -> None:
         if _dynamic(word) or word.value in self._names.tables:
             return
         self.add("HL910", word, f"`{action} ... table {word.value}`: no proxy or peers section defines a "
@@ -632,7 +632,7 @@ class _Walk:
 
     # -- class 3: fetches and converters ------------------------------------------------------
 
-    def expression_word(self, word: Word, *, acl: bool = False) -> None:
+    def expression_word(self, word: _W, *, acl: bool = False) -> None:
         if _dynamic(word):
             return
         self.expression(word, word.value, 0, acl=acl)
@@ -686,7 +686,7 @@ class _Walk:
             need = f"takes at most {high} argument{'s' if high > 1 else ''}"
         return f"{what} `{name}` {need} and HAProxy refuses {count}"
 
-    def var_scope(self, word: Word, arg: str) -> None:
+    def var_scope(self, word: _W, arg: str) -> None:
         scope, dot, _ = arg.strip().partition(".")
         if not dot or "$" in arg:
             return
@@ -764,7 +764,7 @@ class _Walk:
                 words = words if words is not None else _split(line)
                 for code, (index, a, b), message, severity in hit:
                     word = words[open_ + 1 + index]
-                    self.found.append((code, word if a is None else _Part(word, a, b), message, severity))
+                    self.found.append((code, word if a is None or b is None else _Part(word, a, b), message, severity))
         for i, name in cond.named:
             if name in acls or name in self.vocab.predefined_acls:
                 continue
@@ -817,7 +817,7 @@ class _Walk:
                          f"{expected}) and HAProxy refuses it{hint}")
         self.conditions_in(words, acls)
 
-    def log_format(self, word: Word) -> None:
+    def log_format(self, word: _W) -> None:
         if _dynamic(word) or "%" not in word.value:
             return
         for problem in check_log_format(word.value, self.vocab.logformat_aliases, self.vocab.logformat_flags):
