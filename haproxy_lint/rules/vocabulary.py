@@ -78,6 +78,8 @@ _ACL_FLAGS_WITH_ARG = frozenset({"-f", "-m", "-M", "-u"})
 _ACL_FLAGS = frozenset({"-i", "-n", "--"}) | _ACL_FLAGS_WITH_ARG
 _REDIRECT_CODES = frozenset({"301", "302", "303", "307", "308"})
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+#: Reply options that give a reply its own content: any status code then goes.
+_PAYLOADS = frozenset({"string", "lf-string", "file", "lf-file", "errorfile", "errorfiles"})
 _PCT_FETCH = re.compile(r"%\{[^}]*\}\[|%\[")
 
 #: Server parameters whose value is a duration that must be above zero, or may be zero.
@@ -525,7 +527,7 @@ class _Walk:
             if value == "table" and i + 1 < len(args) and action.startswith(("track-sc", "sc-", "set-")):
                 self.table_ref(args[i + 1], action)
             if action in ("deny", "tarpit", "auth", "return") and value in ("deny_status", "status") and i + 1 < len(args):
-                self.status(args[i + 1], value)
+                self.status(args[i + 1], value, payload=any(a.value in _PAYLOADS for a in args))
             if action == "redirect" and value == "code" and i + 1 < len(args):
                 self.redirect_code(args[i + 1])
             if action in ("send-binary",) and i == 0 and not _dynamic(word):
@@ -578,9 +580,10 @@ class _Walk:
                    for name in (enum_values(self.vocab.version, "redirect.options") or ())}
         if not args or not types:
             return None, ""
-        if args[0].value not in types:
-            return args[0], _one_of(sorted(types))
-        return _first_unknown_option(args, 2, options), f"one of its options ({', '.join(sorted(options))}) or a condition"
+        # http_parse_redirect_rule() takes the type and the options in any order
+        words = {**options, **{name: 1 for name in types}}
+        expected = f"a type ({', '.join(sorted(types))}), one of its options ({', '.join(sorted(options))}) or a condition"
+        return _first_unknown_option(args, 0, words), expected
 
     def expect_shape(self, ruleset: str, args: list[_W]) -> tuple[_W | None, str]:
         matchers = enum_values(self.vocab.version, f"{ruleset}.expect")
@@ -610,11 +613,13 @@ class _Walk:
             self.add("HL910", word, f"unknown variable scope `{scope}` in `{text}`: HAProxy {self.target} "
                      f"takes {_one_of(sorted(scopes))}{_did_you_mean(scope, scopes)}")
 
-    def status(self, word: _W, keyword: str) -> None:
+    def status(self, word: _W, keyword: str, *, payload: bool) -> None:
+        """A reply's status: one with a default error message unless the rule gives its own
+        content (then any code from 200 to 599, as http_parse_http_reply() reads it)."""
         if _dynamic(word):
             return
         codes = enum_values(self.vocab.version, "deny_status")
-        if codes is None:
+        if codes is None or payload:
             number = parse_int(word.value)
             if number is None or not 200 <= number <= 599:
                 self.add("HL910", word, f"`{keyword} {word.value}`: not an HTTP status code HAProxy accepts")
