@@ -18,6 +18,8 @@ which the rules and fixes below rely on:
 
 from __future__ import annotations
 
+import ipaddress
+
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -808,8 +810,10 @@ class VerifyNone(Rule):
     signed certificates), and `sni`/`verifyhost` so the name is checked too.
 
     ## Exceptions
-    Traffic that never leaves the host (a sidecar on 127.0.0.1) or a network you trust as much
-    as the machine itself; a backend whose self-signed certificate you cannot get (better:
+    Servers on this host (a loopback address or a socket file) are not reported, nor
+    `ssl-server-verify none` when every TLS server is on this host: nobody can sit between
+    HAProxy and them. Fine to suppress with a comment: a network you trust as much as the
+    machine itself; a backend whose self-signed certificate you cannot get (better:
     pin it with `ca-file`).
 
     ## References
@@ -821,17 +825,18 @@ class VerifyNone(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        remote_ssl = [(proxy, server) for proxy in ctx.proxies for server in proxy.servers
+                      if server_uses_ssl(proxy, server) and not _on_this_host(server)]
         for section in ctx.config.sections_of("global"):
             for line in section.directives_named("ssl-server-verify"):
-                if len(line.words) > 1 and line.words[1].value == "none":
+                if len(line.words) > 1 and line.words[1].value == "none" and (remote_ssl or not ctx.proxies):
                     message = "`ssl-server-verify none` disables certificate checks for every server without its own `verify`; remove it and give servers a `ca-file`"
                     yield ctx.report(self, line, message)
         items = []
-        for proxy in ctx.proxies:
-            for server in proxy.servers:
-                param = server.get("verify")
-                if param is not None and param.value == "none" and server_uses_ssl(proxy, server):
-                    items.append((proxy, server, param))
+        for proxy, server in remote_ssl:
+            param = server.get("verify")
+            if param is not None and param.value == "none":
+                items.append((proxy, server, param))
         for param, group in group_by_param(items):
             qualified = len({p.name for p, _ in group}) > 1
             where = " on this default-server" if param.line.keyword == "default-server" else ""
@@ -840,6 +845,23 @@ class VerifyNone(Rule):
                 "set `verify required` with a `ca-file`"
             )
             yield ctx.report(self, param, message)
+
+
+def _on_this_host(server: Server) -> bool:
+    """A server reached without leaving the machine: a loopback address or a socket file,
+    where nobody can sit between HAProxy and the server (the documented exception)."""
+    address = server.address
+    if address is None:
+        return False
+    if address.kind in ("unix", "abns"):
+        return True
+    host = address.host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 # --- HL306 ---------------------------------------------------------------------------------
