@@ -296,8 +296,6 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
             yield from _check_line(ctx, t, data, counts, kind, line)
 
 
-_PLAIN = re.compile(r"[\"'\\#$]")
-_BLANKS = re.compile(r"[ \t\x0b\x0c\r]+")
 
 
 @functools.cache

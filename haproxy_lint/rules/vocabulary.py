@@ -18,11 +18,13 @@ from ..model import PROXY_KINDS, Line, Section, Word
 from ..rule import Context, Rule
 from ..views import parse_duration, parse_int
 from ..vocabulary import (
+    VERSIONS,
     Vocabulary,
     enum_meta,
     enum_values,
     history,
     is_between_tables,
+    table_key,
     table_version,
     vocabulary,
 )
@@ -30,7 +32,8 @@ from ..vocabulary.arguments import ACTION_ARITY, ACTION_OPTIONS, CHECK_OPTIONS
 from ..vocabulary.arguments import SINCE as ARGS_SINCE
 from ..vocabulary.expressions import Expression, parse_condition, parse_expression
 from ..vocabulary.logformat import LogFormatProblem, check_log_format
-from .structure import config_index, index_of
+from .structure import KeywordFinding as Finding
+from .structure import closest, config_index, did_you_mean, index_of
 
 __all__ = [
     "InvalidServerOrBindParameter",
@@ -43,20 +46,11 @@ __all__ = [
 ]
 
 
-@dataclass
-class Finding:
-    code: str
-    target: Word | tuple[int, int]
-    message: str
-    severity: Severity = Severity.ERROR
-
-
 def vocabulary_findings(ctx: Context) -> list[Finding]:
     """The findings of HL909-HL914 in the file being checked (one walk for all six)."""
     return ctx.memo("vocabulary.findings", lambda: _Walk(ctx).run())
 
 
-_TLS_VERSIONS = ("SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 _RULESETS = ("http-request", "http-response", "http-after-response", "tcp-request", "tcp-response",
              "http-check", "tcp-check")
 #: Directives whose arguments are log-format strings, from the first argument on.
@@ -73,10 +67,8 @@ _EXPRESSION_ACTIONS = frozenset({
     "capture", "set-src", "set-dst", "set-src-port", "set-dst-port", "set-priority-class",
     "set-priority-offset", "do-resolve",
 })
-_SET_VAR_SCOPES_OLD = ("proc", "sess", "txn", "req", "res")
 _ACL_FLAGS_WITH_ARG = frozenset({"-f", "-m", "-M", "-u"})
 _ACL_FLAGS = frozenset({"-i", "-n", "--"}) | _ACL_FLAGS_WITH_ARG
-_REDIRECT_CODES = frozenset({"301", "302", "303", "307", "308"})
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 #: Reply options that give a reply its own content: any status code then goes.
 _PAYLOADS = frozenset({"string", "lf-string", "file", "lf-file", "errorfile", "errorfiles"})
@@ -94,22 +86,13 @@ _SERVER_DELAYS_POSITIVE = frozenset({"inter", "fastinter", "downinter", "agent-i
 _SERVER_DELAYS = frozenset({"slowstart", "pool-purge-delay"}) | _SERVER_DELAYS_POSITIVE
 #: Parameters whose value must be a number above zero (HAProxy reads them with atoi).
 _POSITIVE = {"server": frozenset({"rise", "fall", "id", "error-limit"}), "bind": frozenset()}
-_SERVER_CHOICES = {
-    "observe": ("none", "layer4", "layer7"),
-    "on-error": ("fastinter", "fail-check", "sudden-death", "mark-down"),
-    "on-marked-down": ("shutdown-sessions",),
-    "on-marked-up": ("shutdown-backup-sessions",),
-    "resolve-prefer": ("ipv4", "ipv6"),
-    "verify": ("none", "required"),
-    "ssl-min-ver": _TLS_VERSIONS,
-    "ssl-max-ver": _TLS_VERSIONS,
-}
-_BIND_CHOICES = {
-    "verify": ("none", "optional", "required"),
-    "ssl-min-ver": _TLS_VERSIONS,
-    "ssl-max-ver": _TLS_VERSIONS,
-    "level": ("user", "operator", "admin"),
-    "severity-output": ("none", "number", "string"),
+#: Parameters whose value is one of a list, and the enumeration (enums.json) that has it.
+_CHOICES = {
+    "server": {"observe": "observe", "on-error": "on-error", "on-marked-down": "on-marked-down",
+               "on-marked-up": "on-marked-up", "resolve-prefer": "resolve-prefer", "verify": "server.verify",
+               "ssl-min-ver": "ssl-min-ver", "ssl-max-ver": "ssl-max-ver"},
+    "bind": {"verify": "verify", "ssl-min-ver": "ssl-min-ver", "ssl-max-ver": "ssl-max-ver",
+             "level": "stats.level", "severity-output": "stats.severity-output"},
 }
 
 
@@ -182,18 +165,14 @@ def _dynamic(word: _W) -> bool:
     return "$" in word.raw
 
 
-def _version_text(version: tuple[int, int]) -> str:
-    return f"{version[0]}.{version[1]}"
-
-
 class _Walk:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.version = ctx.version
-        self.target = _version_text(ctx.version)
+        self.target = ctx.settings.target_version
         self.vocab: Vocabulary = vocabulary(table_version(ctx.version))
         self.between = is_between_tables(ctx.version)
-        self.newer = ctx.version > tuple(map(int, table_version((99, 0)).split(".")))
+        self.newer = ctx.version > table_key(VERSIONS[-1])  # newer than every table
         self.extra = frozenset(ctx.settings.extra_keywords)
         self.without = frozenset(ctx.settings.build_without)
         self.found: list[tuple[str, _W | _Part, str, Severity]] = []
@@ -265,6 +244,10 @@ class _Walk:
         suggestion = self.vocab.suggest(kind, name, extra=self.extra)
         hint = f"; did you mean `{suggestion}`?" if suggestion and suggestion != name else ""
         self.add(code, target, f"unknown {what} `{name}`: HAProxy {self.target} refuses it{hint}")
+
+    def enum(self, name: str) -> frozenset[str]:
+        """The values of an enumeration in the target's table (empty if none describes it)."""
+        return enum_values(self.vocab.version, name) or frozenset()
 
     def known(self, kind: str, name: str) -> bool:
         entry = self.vocab.find(kind, name)
@@ -355,7 +338,6 @@ class _Walk:
 
     def params(self, kind: str, words: list[_W], first: int, section: Section) -> None:
         what = f"{kind} keyword"
-        choices = _SERVER_CHOICES if kind == "server" else _BIND_CHOICES
         i = first
         while i < len(words):
             word = words[i]
@@ -383,13 +365,12 @@ class _Walk:
                              f"without one")
                 return
             if values and not _dynamic(values[0]):
-                self.value(kind, name, values[0], choices, section)
+                self.value(kind, name, values[0], section)
             i += 1 + count
             while i < len(words) and words[i].value in entry.options:  # source ... usesrc ...
                 i += 1 + entry.options[words[i].value]
 
-    def value(self, kind: str, name: str, word: _W, choices: dict[str, tuple[str, ...]],
-              section: Section) -> None:
+    def value(self, kind: str, name: str, word: _W, section: Section) -> None:
         text = word.value
         where = f"`{name} {text}`"
         if kind == "server" and name in _SERVER_DELAYS:
@@ -405,27 +386,26 @@ class _Walk:
             if not 0 <= number <= 256:
                 self.add("HL909", word, f"{where}: a server's weight is a number from 0 to 256 and HAProxy "
                          f"refuses `{text}`")
-        elif name in choices:
-            allowed = choices[name]
-            if text not in allowed:
-                close = _closest(text, allowed)
-                hint = f"; did you mean `{close}`?" if close else ""
+        elif name in _CHOICES[kind]:
+            allowed = sorted(self.enum(_CHOICES[kind][name]))
+            if allowed and text not in allowed:
                 self.add("HL909", word, f"{where}: `{name}` takes {_one_of(allowed)} and HAProxy refuses "
-                         f"`{text}`{hint}")
+                         f"`{text}`{did_you_mean(text, allowed)}")
         elif kind == "server" and name == "init-addr":
+            methods = self.enum("init-addr")
             for method in text.split(","):
-                if method not in ("libc", "last", "none") and not _looks_like_ip(method):
+                if methods and method not in methods and not _looks_like_ip(method):
                     self.add("HL909", word, f"{where}: unknown init-addr method `{method}`; HAProxy takes "
-                             f"`libc`, `last`, `none` or an IP address")
+                             f"{_one_of(sorted(methods))} or an IP address")
                     break
         elif name == "crt" and text.startswith("@") and "/" in text and self.version >= (3, 0):
             store = text[1:text.index("/")]
             if store and store not in self._names.crt_stores:
                 self.add("HL909", word, f"{where}: no `crt-store {store}` section exists and HAProxy refuses the "
-                         f"certificate{_did_you_mean(store, self._names.crt_stores)}")
+                         f"certificate{did_you_mean(store, self._names.crt_stores)}")
         elif kind == "server" and name == "resolvers":
             if text not in self._names.resolvers:
-                hint = _did_you_mean(text, self._names.resolvers)
+                hint = did_you_mean(text, self._names.resolvers)
                 self.add("HL909", word, f"{where}: no `resolvers {text}` section exists and HAProxy refuses "
                          f"the server{hint}")
         elif kind == "server" and name == "track":
@@ -476,11 +456,11 @@ class _Walk:
         if servers is None:
             if proxy not in self._names.proxies:
                 self.add("HL909", word, f"`track {word.value}`: no backend `{proxy}` exists and HAProxy "
-                         f"refuses the server{_did_you_mean(proxy, self._names.servers)}")
+                         f"refuses the server{did_you_mean(proxy, self._names.servers)}")
             return
         if server not in servers:
             self.add("HL909", word, f"`track {word.value}`: backend `{proxy}` has no server `{server}` and "
-                     f"HAProxy refuses the server{_did_you_mean(server, servers)}")
+                     f"HAProxy refuses the server{did_you_mean(server, servers)}")
 
     # -- class 2: actions ---------------------------------------------------------------------
 
@@ -501,7 +481,7 @@ class _Walk:
         if _dynamic(action_word):
             return
         kind = f"actions/{ruleset}"
-        if kind not in self.vocab.kinds():
+        if not self.vocab.has(kind):
             return  # a rule set this version does not have: HL907 reports the keyword
         name = action_word.value
         entry = self.vocab.find(kind, name)
@@ -569,7 +549,7 @@ class _Walk:
             extra, expected = self.expect_shape(words[0].value, args)
         if extra is None or _dynamic(extra):
             return
-        close = _closest(extra.value, ("if", "unless"))
+        close = closest(extra.value, ("if", "unless"))
         hint = f"; did you mean `{close}`?" if close else ""
         self.add("HL910", extra, f"`{' '.join(w.value for w in words[:at + 1])}` does not take `{extra.value}` "
                  f"here (HAProxy expects {expected}) and HAProxy refuses it{hint}")
@@ -599,8 +579,9 @@ class _Walk:
         return None, ""
 
     def redirect_code(self, code: _W) -> None:
-        if not _dynamic(code) and code.value not in _REDIRECT_CODES:
-            self.add("HL910", code, f"`redirect ... code {code.value}`: HAProxy takes 301, 302, 303, 307 or 308 "
+        codes = self.enum("redirect.code")
+        if codes and not _dynamic(code) and code.value not in codes:
+            self.add("HL910", code, f"`redirect ... code {code.value}`: HAProxy takes {_one_of(sorted(codes))} "
                      f"and refuses `{code.value}`")
 
     def var_name(self, word: _W, text: str) -> None:
@@ -608,10 +589,10 @@ class _Walk:
         if m is None:
             return
         scope = m.group(1)
-        scopes = enum_values(self.vocab.version, "set-var.scope") or frozenset(_SET_VAR_SCOPES_OLD)
+        scopes = self.enum("set-var.scope")
         if scope not in scopes:
             self.add("HL910", word, f"unknown variable scope `{scope}` in `{text}`: HAProxy {self.target} "
-                     f"takes {_one_of(sorted(scopes))}{_did_you_mean(scope, scopes)}")
+                     f"takes {_one_of(sorted(scopes))}{did_you_mean(scope, scopes)}")
 
     def status(self, word: _W, keyword: str, *, payload: bool) -> None:
         """A reply's status: one with a default error message unless the rule gives its own
@@ -633,7 +614,7 @@ class _Walk:
             return
         self.add("HL910", word, f"`{action} ... table {word.value}`: no proxy or peers section defines a "
                  f"stick-table named `{word.value}` and HAProxy refuses it"
-                 f"{_did_you_mean(word.value, self._names.tables)}")
+                 f"{did_you_mean(word.value, self._names.tables)}")
 
     # -- class 3: fetches and converters ------------------------------------------------------
 
@@ -695,7 +676,7 @@ class _Walk:
         scope, dot, _ = arg.strip().partition(".")
         if not dot or "$" in arg:
             return
-        scopes = enum_values(self.vocab.version, "set-var.scope") or frozenset(_SET_VAR_SCOPES_OLD)
+        scopes = self.enum("set-var.scope")
         if scope not in scopes:
             self.add("HL911", word, f"unknown variable scope `{scope}` in `var({arg})`: HAProxy {self.target} "
                      f"takes {_one_of(sorted(scopes))}")
@@ -732,7 +713,7 @@ class _Walk:
                     methods = self.vocab.match_methods
                     if methods and method.value not in methods and not _dynamic(method):
                         self.add("HL912", method, f"unknown ACL match method `-m {method.value}`: HAProxy takes "
-                                 f"{_one_of(sorted(methods))}{_did_you_mean(method.value, methods)}")
+                                 f"{_one_of(sorted(methods))}{did_you_mean(method.value, methods)}")
                         return
                 i += 2
             else:
@@ -777,7 +758,7 @@ class _Walk:
             word = words[i]
             if _dynamic(word):
                 continue
-            suggestion = _closest(name, list(acls) + sorted(self.vocab.predefined_acls))
+            suggestion = closest(name, list(acls) + sorted(self.vocab.predefined_acls))
             hint = f"; did you mean `{suggestion}`?" if suggestion else ""
             self.add("HL912", word, f"ACL `{name}` is not defined above this line in this section, nor one of "
                      f"HAProxy's predefined ACLs, and HAProxy refuses the condition{hint}")
@@ -796,7 +777,7 @@ class _Walk:
         elif keyword in ("use_backend", "use-server") and len(words) > 1:
             self.log_format(words[1])
             if len(words) > 2 and words[2].value not in ("if", "unless") and not _dynamic(words[2]):
-                close = _closest(words[2].value, ("if", "unless"))
+                close = closest(words[2].value, ("if", "unless"))
                 hint = f"; did you mean `{close}`?" if close else ""
                 self.add("HL912", words[2], f"`{keyword}` takes a name and then only `if` or `unless`, and HAProxy "
                          f"refuses `{words[2].value}`{hint}")
@@ -805,7 +786,7 @@ class _Walk:
                 if section.kind in ("backend", "listen") and words[1].value not in servers:
                     self.add("HL910", words[1], f"`use-server {words[1].value}`: no server `{words[1].value}` "
                              f"in {section.kind} `{section.name}` and HAProxy refuses it"
-                             f"{_did_you_mean(words[1].value, servers)}")
+                             f"{did_you_mean(words[1].value, servers)}")
         elif keyword == "redirect":
             args = _until_condition(words, 1)
             for word in args:
@@ -816,7 +797,7 @@ class _Walk:
                     self.redirect_code(args[i + 1])
             extra, expected = self.redirect_shape(args)
             if extra is not None and not _dynamic(extra):
-                close = _closest(extra.value, ("if", "unless"))
+                close = closest(extra.value, ("if", "unless"))
                 hint = f"; did you mean `{close}`?" if close else ""
                 self.add("HL910", extra, f"`redirect` does not take `{extra.value}` here (HAProxy expects "
                          f"{expected}) and HAProxy refuses it{hint}")
@@ -835,7 +816,7 @@ class _Walk:
         if problem.kind == "alias":
             if self.newer:
                 return
-            hint = _did_you_mean(problem.text, self.vocab.logformat_aliases)
+            hint = did_you_mean(problem.text, self.vocab.logformat_aliases)
             self.add("HL914", target, f"unknown log-format alias `%{problem.text}`: HAProxy {self.target} "
                      f"refuses it (write `%%` for a literal `%`){hint}")
         elif problem.kind == "flag":
@@ -879,7 +860,7 @@ class _Walk:
                 continue
             if self.newer:
                 continue
-            hint = _did_you_mean(key, values)
+            hint = did_you_mean(key, values)
             self.add("HL913", word, f"`{shown} {text}`: unknown value `{key}`; HAProxy {self.target} takes "
                      f"{_one_of(sorted(values))}{hint}")
 
@@ -1087,18 +1068,6 @@ def _one_of(values: Iterable[str]) -> str:
     return ", ".join(values[:-1]) + " or " + values[-1]
 
 
-def _closest(name: str, names: Iterable[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(name, sorted(set(names)), n=1, cutoff=0.7)
-    return found[0] if found and found[0] != name else None
-
-
-def _did_you_mean(name: str, names: Iterable[str]) -> str:
-    close = _closest(name, names)
-    return f"; did you mean `{close}`?" if close else ""
-
-
 def _looks_like_ip(text: str) -> bool:
     import ipaddress
 
@@ -1115,9 +1084,7 @@ def _next_table(version: tuple[int, int]) -> str | None:
 
 
 def _later_tables(version: tuple[int, int]) -> list[str]:
-    from ..vocabulary import VERSIONS
-
-    return [v for v in VERSIONS if tuple(map(int, v.split("."))) > version]
+    return [v for v in VERSIONS if table_key(v) > version]
 
 
 @dataclass

@@ -34,12 +34,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterable, Mapping
 
-from ..keywords import VERSIONS
+from ..keywords import VERSIONS, nearest_version
 
-__all__ = ["Entry", "Vocabulary", "VERSIONS", "enum_values", "history", "table_version", "vocabulary"]
+__all__ = ["Entry", "Vocabulary", "VERSIONS", "enum_values", "history", "table_key", "table_version", "vocabulary"]
 
 
-def _key(version: str) -> tuple[int, int]:
+def table_key(version: str) -> tuple[int, int]:
+    """A table's version as ``(major, minor)``, to compare with a target version."""
     major, minor = version.split(".")
     return int(major), int(minor)
 
@@ -47,8 +48,9 @@ def _key(version: str) -> tuple[int, int]:
 def table_version(version: tuple[int, int]) -> str:
     """The table for a target version: the newest one not newer than it (2.7 -> 2.6), the
     oldest for anything older, the newest for anything newer."""
-    older = [v for v in VERSIONS if _key(v) <= version]
-    return older[-1] if older else VERSIONS[0]
+    if version < table_key(VERSIONS[0]):
+        return VERSIONS[0]
+    return nearest_version(f"{version[0]}.{version[1]}", clamp=True)
 
 
 def is_between_tables(version: tuple[int, int]) -> bool:
@@ -103,6 +105,10 @@ class Vocabulary:
 
     def kinds(self) -> list[str]:
         return sorted(self._kinds)
+
+    def has(self, kind: str) -> bool:
+        """Whether this version has a table of ``kind`` (``actions/http-after-response`` came in 2.2)."""
+        return kind in self._kinds
 
     def rulesets(self) -> list[str]:
         """The rule sets with actions in this version (``http-request``, ``tcp-request content``...)."""
@@ -202,7 +208,7 @@ def _read(name: str) -> dict[str, Any]:
 def vocabulary(version: str) -> Vocabulary:
     """The (cached) vocabulary of a table version ("2.6"); see :func:`table_version`."""
     if version not in VERSIONS:
-        version = table_version(_key(version))
+        version = table_version(table_key(version))
     return Vocabulary(version, _read(f"{version}.json"))
 
 
@@ -221,10 +227,10 @@ def enum_values(version: str, name: str) -> frozenset[str] | None:
     values = _enums()["enums"].get(name)
     if values is None:
         return None
-    wanted = _key(version)
+    wanted = table_key(version)
     return frozenset(
         value for value, span in values.items()
-        if _key(span["since"]) <= wanted and ("until" not in span or wanted < _key(span["until"]))
+        if table_key(span["since"]) <= wanted and ("until" not in span or wanted < table_key(span["until"]))
     )
 
 
@@ -249,8 +255,8 @@ def history(kind: str, word: str, version: tuple[int, int]) -> tuple[str | None,
     table up to the target that no longer knows it after an earlier one did. Both None: no
     table knows it.
     """
-    upto = [v for v in VERSIONS if _key(v) <= version] or [VERSIONS[0]]
-    later = [v for v in VERSIONS if _key(v) > version]
+    upto = [v for v in VERSIONS if table_key(v) <= version] or [VERSIONS[0]]
+    later = [v for v in VERSIONS if table_key(v) > version]
     known = [v for v in upto if vocabulary(v).find(kind, word) is not None]
     removed = None
     if known and known[-1] != upto[-1]:
