@@ -204,10 +204,11 @@ def _settings(options: dict[str, object]) -> Settings:
 
 @main.command("rules")
 def rules_command() -> None:
-    """List every rule: code, name, default severity, fix, versions."""
-    rows = [("CODE", "NAME", "SEVERITY", "FIX", "VERSIONS")]
+    """List every rule: code, name, default severity, fix, versions, on by default or opt-in."""
+    rows = [("CODE", "NAME", "SEVERITY", "FIX", "VERSIONS", "DEFAULT")]
     for rule in _rules():
-        rows.append((rule.code, rule.name, rule.severity.value, rule.fixable or "-", rule.versions or "all"))
+        rows.append((rule.code, rule.name, rule.severity.value, rule.fixable or "-", rule.versions or "all",
+                     "opt-in" if rule.opt_in else "on"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         _emit("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")

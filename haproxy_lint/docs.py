@@ -21,6 +21,7 @@ def rule_page(rule: type[Rule]) -> str:
         f"# {rule.code} `{rule.name}`",
         "",
         f"- Default severity: **{rule.severity.value}**",
+        f"- On by default: {'no, opt-in (`--select ' + rule.code + '` or `--select ALL`)' if rule.opt_in else 'yes'}",
         f"- Fix: {fix.get(rule.fixable or '', 'none')}",
         f"- HAProxy versions: {rule.versions or 'all'}",
         "",
@@ -67,6 +68,16 @@ def index_page(rules: list[type[Rule]]) -> str:
         "`timeout connect 5000` (5 s to anyone who reads it). `severity:` in the settings",
         "overrides a rule's findings either way.",
         "",
+        "## Default set and opt-in rules",
+        "",
+        "Every rule runs by default (`select: [HL]`) except the opt-in ones, marked *opt-in*",
+        "below: advice that only some sites want, such as a runtime API socket (HL701) or",
+        "logging each failed check (HL703). As in ruff, an opt-in rule runs when it is selected",
+        "by its code (`--select HL701`, `--extend-select HL703`), by a prefix longer than `HL`",
+        "(`--select HL7`) or by `--select ALL`, which runs every rule. Nothing is lost silently:",
+        "the summary line counts what the opt-in rules would report (\"2 more from opt-in rules",
+        "(HL701 x1, HL703 x1; --select ALL shows them)\").",
+        "",
         "## Rules",
         "",
         "| Code | Name | Severity | Fix | Versions | Summary |",
@@ -74,8 +85,9 @@ def index_page(rules: list[type[Rule]]) -> str:
     ]
     for rule in rules:
         summary = rule.summary().replace("|", "\\|")
+        severity = rule.severity.value + (" (*opt-in*)" if rule.opt_in else "")
         lines.append(
-            f"| [{rule.code}](rules/{rule.code}.md) | `{rule.name}` | {rule.severity.value} | "
+            f"| [{rule.code}](rules/{rule.code}.md) | `{rule.name}` | {severity} | "
             f"{rule.fixable or '-'} | {rule.versions or 'all'} | {summary} |"
         )
     return "\n".join(lines) + "\n"

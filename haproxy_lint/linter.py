@@ -14,7 +14,7 @@ from .rule import Context, Rule
 from .settings import Settings, version_matches
 from .suppressions import Suppressions, collect
 
-__all__ = ["enabled_rules", "lint", "lint_configs", "lint_with_suppressed"]
+__all__ = ["enabled_rules", "hidden_rules", "lint", "lint_configs", "lint_with_suppressed"]
 
 
 def enabled_rules(settings: Settings) -> list[Rule]:
@@ -23,7 +23,21 @@ def enabled_rules(settings: Settings) -> list[Rule]:
     return [
         rule()
         for rule in all_rules()
-        if settings.is_enabled(rule.code) and version_matches(rule.versions, version)
+        if settings.is_enabled(rule.code, rule.opt_in) and version_matches(rule.versions, version)
+    ]
+
+
+def hidden_rules(settings: Settings) -> list[str]:
+    """Codes of the opt-in rules that the selection would run if they were on by default: the
+    run counts their findings, so that nothing is lost silently."""
+    version = settings.version
+    return [
+        rule.code
+        for rule in all_rules()
+        if rule.opt_in
+        and settings.is_enabled(rule.code)
+        and not settings.is_enabled(rule.code, True)
+        and version_matches(rule.versions, version)
     ]
 
 

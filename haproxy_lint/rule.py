@@ -44,6 +44,9 @@ class Rule:
     fixable: ClassVar[Applicability | None] = None
     #: Keywords of the directives ``check_line`` wants to see.
     keywords: ClassVar[frozenset[str]] = frozenset()
+    #: Advice that only some sites want: off by default, run when selected by its code, a
+    #: prefix longer than ``HL`` (``HL7``) or ``ALL``, as ruff's non-default rules are.
+    opt_in: ClassVar[bool] = False
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         """Look at the whole configuration (``ctx.config``)."""

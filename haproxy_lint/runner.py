@@ -10,6 +10,7 @@ import difflib
 import glob
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from .config import matches_any
 from .diagnostics import Diagnostic
 from .errors import ParseError
 from .fix import FixResult, fix
-from .linter import lint_configs, lint_with_suppressed
+from .linter import hidden_rules, lint_configs, lint_with_suppressed
 from .model import Config, paused_gc
 from .output import Report
 from .parser import decode_text, parse, read_text
@@ -73,9 +74,12 @@ class Outcome:
     files: int = 0
     fixed: int = 0
     diff: str = ""
+    #: Findings of opt-in rules the selection leaves off, by code (counted, not shown).
+    hidden: Counter[str] = field(default_factory=Counter)
 
     def add_to(self, report: Report) -> str:
         """Merge into the run's report; returns the diff."""
+        report.hidden.update(self.hidden)
         report.diagnostics.extend(self.diagnostics)
         report.suppressed.extend(self.suppressed)
         report.suppressed_count += len(self.suppressed)
@@ -128,6 +132,10 @@ def _run_configuration(paths: Sequence[str], task: Task) -> Outcome:
         outcome.diagnostics = report.diagnostics
     elif configs:
         outcome.diagnostics, outcome.suppressed = lint_with_suppressed(configs, settings)
+        hidden = hidden_rules(settings)
+        if hidden:
+            only = settings.model_copy(update={"select": hidden, "extend_select": []})
+            outcome.hidden.update(d.code for d in lint_configs(configs, only))
     outcome.errors = report.errors
     outcome.sources = report.sources
     outcome.files = report.files

@@ -85,8 +85,9 @@ class Settings(BaseModel):
     """Which rules run and how.
 
     ``select``/``ignore``/``extend_select`` take codes and prefixes (``HL201``, ``HL2``,
-    ``HL``; ``ALL`` = ``HL``); as in ruff, the most specific matching entry decides, and
-    ``ignore`` wins a tie. ``severity`` overrides a rule's default severity by code.
+    ``HL``); as in ruff, the most specific matching entry decides, and ``ignore`` wins a
+    tie. ``HL`` (the default) selects the rules that are on by default; the opt-in ones run
+    when selected by their code, by a longer prefix (``HL7``) or by ``ALL``. ``severity`` overrides a rule's default severity by code.
     ``target_version`` is the HAProxy version the configuration is written for.
     """
 
@@ -143,9 +144,13 @@ class Settings(BaseModel):
         """The target version as ``(major, minor)``."""
         return parse_version(self.target_version)
 
-    def is_enabled(self, code: str) -> bool:
-        """Whether the rule ``code`` runs under these settings."""
-        best_select = max((_match(p, code) for p in self.select + self.extend_select), default=-1)
+    def is_enabled(self, code: str, opt_in: bool = False) -> bool:
+        """Whether the rule ``code`` runs under these settings (``opt_in``: the rule is off by
+        default, and ``HL`` alone does not select it)."""
+        chosen = self.select + self.extend_select
+        if opt_in:
+            chosen = [p for p in chosen if p == "ALL" or len(p) > 2]
+        best_select = max((_match(p, code) for p in chosen), default=-1)
         best_ignore = max((_match(p, code) for p in self.ignore), default=-1)
         return best_select >= 0 and best_select > best_ignore
 

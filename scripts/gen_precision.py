@@ -39,7 +39,7 @@ def lint_file(path: str) -> tuple[str, list[tuple[str, str]] | None]:
     name = Path(path).name
     text = Path(path).read_bytes().decode("utf-8", "surrogateescape")
     try:
-        found = haproxy_lint.lint(text, haproxy_lint.Settings(), path=name)
+        found = haproxy_lint.lint(text, haproxy_lint.Settings(select=["ALL"]), path=name)
     except haproxy_lint.ParseError:
         return name, None
     return name, [(d.code, _severity(d.severity)) for d in found]

@@ -908,10 +908,11 @@ def check_text(
             check_cli(text, fmt, cli_mode)
         return outcome
     outcome.parsed = True
-    diagnostics = check_lint(text, config, Settings())
+    # Every rule, the opt-in ones too: the isolation check below compares each with the rest.
+    diagnostics = check_lint(text, config, Settings(select=["ALL"]))
     if config.errors:
         error = config.errors[0]
-    settings = Settings(target_version=version)
+    settings = Settings(target_version=version, select=["ALL"])
     if version != "3.2":
         more = check_lint(text, config, settings)
         outcome.codes.update(d.code for d in more or ())
@@ -921,7 +922,7 @@ def check_text(
     if diagnostics is not None:
         # the same Config, linted again after the runs above, finds the same: nothing the
         # earlier runs (other settings, the fixer) cached on it leaks into this one
-        again = lint(config, Settings())
+        again = lint(config, Settings(select=["ALL"]))
         _expect(again == diagnostics, "linting the same Config again gives different diagnostics")
         found = sorted({d.code for d in diagnostics})[:3]
         check_isolation(text, diagnostics, found + ([code] if code is not None and code not in found else []))

@@ -156,7 +156,9 @@ def test_usage_errors_are_one_line_and_exit_two(capsys, args, message):
 def test_rules_and_rule_commands(capsys):
     code, out, _ = cli(capsys, "rules")
     assert code == 0
-    assert out.splitlines()[0].split() == ["CODE", "NAME", "SEVERITY", "FIX", "VERSIONS"]
+    assert out.splitlines()[0].split() == ["CODE", "NAME", "SEVERITY", "FIX", "VERSIONS", "DEFAULT"]
+    assert out.splitlines()[1].split()[-1] == "on"
+    assert [row.split()[0] for row in out.splitlines() if row.endswith("opt-in")] == ["HL701", "HL703"]
     assert any(line.startswith("HL203  unitless-duration") for line in out.splitlines())
     code, out, _ = cli(capsys, "rule", "HL203")
     assert code == 0

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from collections import Counter
 
-from haproxy_lint import Severity, fix, lint, parse
+from haproxy_lint import Settings, Severity, fix, lint, parse
 
 from .conftest import FIXTURES, GUIDE
 
 
-def _lint(name: str):
+def _lint(name: str, settings: Settings | None = None):
     path = GUIDE / name
-    return lint(path.read_text(encoding="utf-8"), path=name)
+    return lint(path.read_text(encoding="utf-8"), settings, path=name)
 
 
 def test_step10_produces_exactly_the_expected_findings():
     found = [(d.line, d.code) for d in _lint("step10-best-practices.cfg")]
     assert found == [
-        (4, "HL701"),   # no stats socket: no runtime API to repair a DOWN server
-        (10, "HL703"),  # checked servers, option log-health-checks not set
         (15, "HL203"),  # timeout connect 5000
         (16, "HL203"),  # timeout client 50000
         (17, "HL203"),  # timeout server 50000
@@ -27,6 +25,12 @@ def test_step10_produces_exactly_the_expected_findings():
         (35, "HL111"),  # the second option httpchk throws the first request away
         (44, "HL901"),  # web_backend defined twice
     ]
+    # The opt-in advice, with --select ALL:
+    everything = {(d.line, d.code) for d in _lint("step10-best-practices.cfg", Settings(select=["ALL"]))}
+    assert everything - set(found) == {
+        (4, "HL701"),   # no stats socket: no runtime API to repair a DOWN server
+        (10, "HL703"),  # checked servers, option log-health-checks not set
+    }
 
 
 def test_step10_findings_point_at_the_offending_words():

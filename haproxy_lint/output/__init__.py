@@ -6,6 +6,7 @@ Every formatter takes a :class:`Report` and returns a string; none of them lints
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,6 +69,8 @@ class Report:
     #: Print findings only, no summary (``--quiet``); counts by rule instead (``--statistics``).
     quiet: bool = False
     statistics: bool = False
+    #: Findings of opt-in rules left off by the selection, by code: the summary counts them.
+    hidden: Counter[str] = field(default_factory=Counter)
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:

@@ -91,6 +91,9 @@ def summary(report: Report) -> str:
         parts.append(f"found {_plural(total, 'problem')} ({by}) in {_plural(read, 'file')}: {by_code}")
     elif read or not unreadable:
         parts.append(f"no problems in {_plural(read, 'file')}" if not unreadable else f"no problems in the other {_plural(read, 'file')}")
+    if report.hidden:
+        codes = ", ".join(f"{code} x{n}" for code, n in sorted(report.hidden.items()))
+        parts.append(f"{sum(report.hidden.values())} more from opt-in rules ({codes}; --select ALL shows them)")
     if report.suppressed_count:
         parts.append(f"{report.suppressed_count} suppressed")
     if report.baselined:

@@ -25,6 +25,7 @@ from ..diagnostics import Diagnostic, Edit, Severity
 from ..effective import Proxy, nearest_in_chain
 from ..model import Line, Section, Word
 from ..rule import Context, Rule
+from ..views import Server
 
 # Options that choose the health-check type; the last one in a section wins.
 CHECK_OPTIONS = frozenset(
@@ -414,6 +415,13 @@ def known_host(users: list[Proxy]) -> str | None:
     return names.pop()
 
 
+def checks_over_h2(server: Server) -> bool:
+    """Whether the server's HTTP checks go out as HTTP/2: `check-proto h2`, or `proto h2`
+    that no `check-proto` overrides."""
+    proto = server.get("check-proto") or server.get("proto")
+    return proto is not None and proto.value == "h2"
+
+
 class HttpchkMissingHost(Rule):
     """Reports HTTP/1.1 health-check requests that send no `Host` header.
 
@@ -449,8 +457,10 @@ class HttpchkMissingHost(Rule):
 
     ## Exceptions
     A server that accepts HTTP/1.1 without `Host` (some embedded status endpoints). Requests
-    with an absolute URI (`uri http://host/path`) are not reported. The catalogue mentions a
-    `check-host` setting: no HAProxy version has one, so it is not used.
+    with an absolute URI (`uri http://host/path`) are not reported, nor requests whose checked
+    servers all check over HTTP/2 (`check-proto h2`, or `proto h2` alone): the version word
+    is then not what goes on the wire. The catalogue mentions a `check-host` setting: no
+    HAProxy version has one, so it is not used.
 
     ## References
     HAProxy configuration manual: `option httpchk`, `http-check send`, `check-sni`, `sni`.
@@ -472,11 +482,14 @@ class HttpchkMissingHost(Rule):
             for request in requests_of(section):
                 if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
                     continue
+                if users is None:
+                    users = ruleset_users(ctx)
+                checked = [s for p in users.get(id(proxy)) or [proxy] for s in p.servers if s.kind != "default-server" and s.check]
+                if checked and all(checks_over_h2(s) for s in checked):
+                    continue  # the version word is not what goes on the wire
                 target = request.version_word or (request.send.line if request.send else section.header)
                 host = None
                 if ctx.version >= (2, 2):
-                    if users is None:
-                        users = ruleset_users(ctx)
                     host = known_host(users.get(id(proxy), []))
                 fix = self._fix(ctx, section, request, host) if host else None
                 if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):

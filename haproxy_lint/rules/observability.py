@@ -145,6 +145,7 @@ class NoStatsSocket(Rule):
     code = "HL701"
     name = "no-stats-socket"
     severity = Severity.INFO
+    opt_in = True
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
@@ -246,10 +247,12 @@ class NoLog(Rule):
     `log global` line (later in the file, or in a later file) gives it nothing:
     `haproxy -c` accepts this silently.
 
-    When nothing at all is configured, the rule says so once; when some proxies log and others
-    do not, it names those that do not, once per `defaults` section when several of its proxies
-    do not (one `log global` there fixes them all). A `no log` line is taken as a deliberate
-    choice.
+    When nothing at all is configured, the rule says so once, as info: a configuration with no
+    logging anywhere made a choice, however unwise. When some proxies log and others do not,
+    or a `log global` copies nothing, it is a warning: the intent to log is written and
+    fails. It names the proxies that do not log, once per `defaults` section when several of
+    its proxies do not (one `log global` there fixes them all). A `no log` line is taken as a
+    deliberate choice.
 
     ## Example
     ```haproxy
@@ -310,6 +313,9 @@ class NoLog(Rule):
                     "nothing is logged: no `log` line in `global` nor in any proxy, so server "
                     "DOWN reasons and traffic are never written; add `log /dev/log local0` to "
                     "`global` and `log global` to `defaults`",
+                    # No logging anywhere is a deployment's choice (some read only the stats
+                    # socket); a proxy left out while others log is the likely mistake.
+                    severity=Severity.INFO,
                 )
             return
 
@@ -449,6 +455,7 @@ class HealthChecksNotLogged(Rule):
     code = "HL703"
     name = "health-checks-not-logged"
     severity = Severity.INFO
+    opt_in = True
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:

@@ -11,6 +11,7 @@ from ..effective import LEGACY_TIMEOUTS, Proxy, Setting, nearest_in_chain
 from ..model import Line, Section, Word
 from ..rule import Context, Rule, Target
 from ..views import SERVER_FLAGS, Param, Server, parse_int
+from .tls import address_unseen, on_this_host
 
 # Server parameters whose value is a duration.
 SERVER_DURATIONS = frozenset({"inter", "fastinter", "downinter", "slowstart", "agent-inter"})
@@ -268,6 +269,12 @@ class CheckTimeoutExceedsInter(Rule):
         server app1 10.0.0.1:80 check inter 2s
     ```
 
+    ## Severity
+    A warning where a checked server's `inter` is written (on the server or its
+    `default-server`): the timeout contradicts a detection time someone chose. Info where
+    `inter` is HAProxy's implicit 2 s, as in the stock `timeout check 10s` of RHEL's default
+    configuration: nothing promised a faster detection.
+
     ## Fix safety
     Unsafe: a check that needs more time than the new timeout will start failing. The fix
     sets `timeout check` to the smallest `inter` of the proxy's checked servers. When the
@@ -319,7 +326,12 @@ class CheckTimeoutExceedsInter(Rule):
             )
             fix = self._fix(ctx, proxy, setting, value, min_inter)
             target: Target = setting if not setting.inherited else server_word(shortest)
-            yield ctx.report(self, target, message, fix=fix)
+            # Written `inter` values say what detection time was meant, and the timeout breaks
+            # that promise; with HAProxy's implicit 2 s (a stock `timeout check 10s` in
+            # `defaults` over bare `check`s, as RHEL ships) nothing was promised: advice only.
+            explicit = any(s.get("inter") is not None for s in late)
+            severity = None if explicit else Severity.INFO
+            yield ctx.report(self, target, message, fix=fix, severity=severity)
 
     def _fix(self, ctx: Context, proxy: Proxy, setting: Setting, value: int, min_inter: dict[int, int]):
         new = with_unit(value)
@@ -705,9 +717,16 @@ class FlappingThresholds(Rule):
     No fix: use at least `fall 2` and `rise 2` (HAProxy's defaults are `fall 3`, `rise 2`); to
     detect failures fast, keep a short `inter` rather than a single-check threshold.
 
+    ## Severity
+    A warning when both are 1: each check result alone flips the server, which is flapping.
+    Info when only one is: `fall 1` (leave at the first failure) or `rise 1` (return at the
+    first success) is a tuning choice some sites make on purpose.
+
     ## Exceptions
-    A server whose checks are reliable (a local socket, a sidecar) and that must leave the
-    pool at the very first failure.
+    A server whose checks are reliable and that must leave the pool at the very first
+    failure. Servers on this host (a loopback address or a socket file) are not reported:
+    their checks do not cross a network that loses packets. Servers whose address comes from
+    an environment variable get info: where they are is not in the file.
 
     ## References
     HAProxy configuration manual: server `fall`, `rise`, `inter`.
@@ -723,7 +742,7 @@ class FlappingThresholds(Rule):
                 if server.inter >= 2000:
                     continue
                 ones = [name for name in ("fall", "rise") if getattr(server, name) == 1]
-                if not ones:
+                if not ones or on_this_host(server):
                     continue
                 target: Target = own_param(server, *ones) or server_word(server)
                 shown = " and ".join(spell(server, name, "1") for name in ones)
@@ -739,7 +758,12 @@ class FlappingThresholds(Rule):
                     f"{server_label(server)} has {shown} with checks every "
                     f"{human(server.inter)}: {effects}, so it can flap; use at least `fall 2 rise 2` or a longer `inter`"
                 )
-                yield ctx.report(self, target, message)
+                # Both at 1, every single check result flips the state: that is flapping. One
+                # alone is a tuning choice (fast failover, or fast return): advice.
+                # An address from the environment may be on this host (the exception above):
+                # the file does not show a network that loses packets.
+                severity = None if len(ones) == 2 and not address_unseen(server) else Severity.INFO
+                yield ctx.report(self, target, message, severity=severity)
 
 
 # --- HL207 -----------------------------------------------------------------------------------

@@ -812,7 +812,8 @@ class VerifyNone(Rule):
     ## Exceptions
     Servers on this host (a loopback address or a socket file) are not reported, nor
     `ssl-server-verify none` when every TLS server is on this host: nobody can sit between
-    HAProxy and them. Fine to suppress with a comment: a network you trust as much as the
+    HAProxy and them. Servers whose address comes from an environment variable
+    (`${BACKEND}:443`) get info rather than a warning: where they are is not in the file. Fine to suppress with a comment: a network you trust as much as the
     machine itself; a backend whose self-signed certificate you cannot get (better:
     pin it with `ca-file`).
 
@@ -826,12 +827,13 @@ class VerifyNone(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         remote_ssl = [(proxy, server) for proxy in ctx.proxies for server in proxy.servers
-                      if server_uses_ssl(proxy, server) and not _on_this_host(server)]
+                      if server_uses_ssl(proxy, server) and not on_this_host(server)]
         for section in ctx.config.sections_of("global"):
             for line in section.directives_named("ssl-server-verify"):
                 if len(line.words) > 1 and line.words[1].value == "none" and (remote_ssl or not ctx.proxies):
                     message = "`ssl-server-verify none` disables certificate checks for every server without its own `verify`; remove it and give servers a `ca-file`"
-                    yield ctx.report(self, line, message)
+                    unseen = bool(remote_ssl) and all(address_unseen(s) for _, s in remote_ssl)
+                    yield ctx.report(self, line, message, severity=Severity.INFO if unseen else None)
         items = []
         for proxy, server in remote_ssl:
             param = server.get("verify")
@@ -844,10 +846,17 @@ class VerifyNone(Rule):
                 f"`verify none`{where} disables certificate checks for {_names(group, qualified)}; "
                 "set `verify required` with a `ca-file`"
             )
-            yield ctx.report(self, param, message)
+            unseen = all(address_unseen(server) for _, server in group)
+            yield ctx.report(self, param, message, severity=Severity.INFO if unseen else None)
 
 
-def _on_this_host(server: Server) -> bool:
+def address_unseen(server: Server) -> bool:
+    """An address the linter cannot see (``${BACKEND}:443``): it may well be on this host, so
+    an exposure is not established."""
+    return server.address is not None and server.address.kind == "env"
+
+
+def on_this_host(server: Server) -> bool:
     """A server reached without leaving the machine: a loopback address or a socket file,
     where nobody can sit between HAProxy and the server (the documented exception)."""
     address = server.address
