@@ -18,6 +18,7 @@ from typing import Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from . import model as _model
 from .model import Config, Line, Section, Word, _trusted, paused_gc
 from .views import Acl, Bind, Param, Route, Server, parse_duration
 
@@ -305,3 +306,7 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
     )
 
 
+
+
+# The tree does not import this layer; it is told how to answer ``Config.proxies``.
+_model._resolve_proxies = resolve_proxies

@@ -207,7 +207,7 @@ class Context:
                 number, _ = config.position(target.start)
                 if 0 < number <= len(config.lines):
                     line = config.lines[number - 1]
-                    if any(word is target for word in line.__dict__.get("words", ())):
+                    if line.words_cut and any(word is target for word in line.words):
                         return config
             return self.config
         line = target if isinstance(target, Line) else target.line
