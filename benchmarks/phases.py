@@ -45,7 +45,7 @@ def build_views(config: haproxy_lint.Config, settings: Settings) -> dict:
     ctx = Context(config, settings, [config], cache)
     index = getattr(ctx, "index", None)
     if index is not None:  # haproxy_lint.index (issue 14 on)
-        for proxy in index.proxies:
+        for proxy in index.proxies():
             proxy.servers
         for line in index.lines("server", "default-server", "server-template"):
             ctx.server(line)

@@ -70,6 +70,9 @@ def paused_gc() -> Iterator[None]:
 
 
 _NOT_PLAIN = re.compile(r"[\"'\\$]")
+_SPECIAL_OR_HASH = re.compile(r"[\"'\\#]")
+_RUNS = re.compile(r"[^ \t\x0b\x0c\r]+")
+_BLANKS = " \t\x0b\x0c\r"
 _BLANK_RUNS = re.compile(r"[ \t\x0b\x0c\r]+")
 _new = object.__new__
 _setattr = object.__setattr__
@@ -167,17 +170,21 @@ def _dump(value: Any) -> Any:
 class Word(_Node):
     """One word of a line: ``raw`` as written, ``value`` as HAProxy reads it, its offsets."""
 
-    __slots__ = ("raw", "value", "start", "end")
+    __slots__ = ("raw", "value", "start")
     _fields = _dumped = ("raw", "value", "start", "end")
 
-    def __init__(self, raw: str, value: str, start: int, end: int) -> None:
+    def __init__(self, raw: str, value: str, start: int, end: int | None = None) -> None:
         self.raw = raw
         self.value = value
         self.start = start
-        self.end = end
+        # ``end`` is always ``start + len(raw)``: computed, not kept (one int less per word)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.raw)
 
     def _key(self) -> tuple:
-        return (self.raw, self.value, self.start, self.end)
+        return (self.raw, self.value, self.start)
 
     @property
     def quoted(self) -> bool:
@@ -234,7 +241,7 @@ class Line(_Node):
         if parts is None:
             text = self.text
             if self.kind in _NO_COMMENT:
-                stripped = text.lstrip(" \t\x0b\x0c\r")
+                stripped = text.lstrip(_BLANKS)
                 parts = SplitLine(text[: len(text) - len(stripped)], [], [], stripped)
             else:
                 parts = split_line(text)
@@ -247,12 +254,22 @@ class Line(_Node):
         words = self._words
         if words is None:
             start = self.start
-            if _QUOTING.search(self.text) is None:  # most lines: every value is its raw text
-                words = tuple([Word(raw, raw, start + i, start + i + len(raw)) for raw, i in self.parts.words])
+            text = self.text
+            if self.kind in _NO_COMMENT:
+                words = ()
+            elif _SPECIAL_OR_HASH.search(text) is None:
+                # Most lines: no quote, escape or comment; every value is its raw text, and
+                # the words are the runs of non-blanks (no SplitLine kept for them).
+                # Their strings are interned: most repeat from line to line (server, check...).
+                found = []
+                for m in _RUNS.finditer(text):
+                    raw = _intern(m.group())
+                    found.append(Word(raw, raw, start + m.start()))
+                words = tuple(found)
+            elif _QUOTING.search(text) is None:
+                words = tuple([Word(raw, raw, start + i) for raw, i in self.parts.words])
             else:
-                words = tuple(
-                    [Word(raw, unquote(raw), start + i, start + i + len(raw)) for raw, i in self.parts.words]
-                )
+                words = tuple([Word(raw, unquote(raw), start + i) for raw, i in self.parts.words])
             self._words = words
         return words
 
@@ -273,24 +290,26 @@ class Line(_Node):
         return self._words is not None
 
     def to_text(self) -> str:
-        """The exact text of the line, line ending included, printed from its parts."""
-        indent, words, seps, comment, _ = self.parts
-        pieces = [indent]
-        for (raw, _index), sep in zip(words, seps):
-            pieces.append(raw)
-            pieces.append(sep)
-        pieces.append(comment)
-        pieces.append(self.eol)
-        return "".join(pieces)
+        """The exact text of the line, line ending included.
+
+        ``text`` is the input's own slice, so this is exact by construction; that the words,
+        blanks and comment of :attr:`parts` join back to ``text`` is the splitter's promise
+        (tests/test_corpus.py checks both on every file)."""
+        return self.text + self.eol
 
     @property
     def indent(self) -> str:
         """The blanks before the first word."""
+        if self._parts is None and self.kind not in _NO_COMMENT and _SPECIAL_OR_HASH.search(self.text) is None:
+            text = self.text
+            return text[: len(text) - len(text.lstrip(_BLANKS))]
         return self.parts.indent
 
     @property
     def comment(self) -> str:
         """The trailing comment, ``#`` included (the whole text of a comment line)."""
+        if self.kind not in _NO_COMMENT and "#" not in self.text:
+            return ""
         return self.parts.comment
 
     @property
@@ -306,7 +325,7 @@ class Line(_Node):
     @property
     def column(self) -> int:
         """1-based column of the first word (of the ``#`` on a comment line)."""
-        return len(self.parts.indent) + 1
+        return len(self.indent) + 1
 
     @property
     def content_end(self) -> int:
@@ -411,7 +430,7 @@ class Section(_Node):
         return sorted(found, key=lambda line: line.start)
 
 
-#: Set by :mod:`haproxy_lint.effective` when it is imported: how :attr:`Config.proxies` gets
+#: Set by :mod:`haproxy_lint.index` when it is imported: how :attr:`Config.proxies` gets
 #: the effective settings, which live in a layer above this one.
 _resolve_proxies: Callable[[Config], list[Proxy]] | None = None
 
@@ -428,7 +447,8 @@ class Config(_Node):
     examined; :meth:`check` raises the first of them.
     """
 
-    __slots__ = ("path", "bom", "lines", "sections", "preamble", "errors", "_line_starts", "_proxies", "__weakref__")
+    # _index: the shared index (haproxy_lint.index) of this configuration linted alone
+    __slots__ = ("path", "bom", "lines", "sections", "preamble", "errors", "_line_starts", "_proxies", "_index", "__weakref__")
     _fields = ("path", "bom", "lines", "sections", "preamble")
     _dumped = _fields
 
@@ -449,6 +469,7 @@ class Config(_Node):
         self.errors = errors
         self._line_starts: list[int] | None = None
         self._proxies: list[Proxy] | None = None
+        self._index: Any = None
 
     def __hash__(self) -> int:
         return hash((self.path, self.bom, len(self.lines), self.lines[-1].end if self.lines else 0))
@@ -471,7 +492,7 @@ class Config(_Node):
 
     def to_text(self) -> str:
         """The configuration's text, byte for byte as it was parsed."""
-        return self.bom + "".join([line.to_text() for line in self.lines])
+        return self.bom + "".join([line.text + line.eol for line in self.lines])
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a text offset. Columns count characters."""
@@ -496,13 +517,16 @@ class Config(_Node):
         """Every defaults, frontend, backend and listen section with its effective settings.
 
         A convenience kept for library users: the effective settings belong to
-        :mod:`haproxy_lint.effective` (``resolve_proxies(config)``), which this tree does not
-        import; rules get them from their context (``ctx.proxies``, ``ctx.index``).
+        :mod:`haproxy_lint.effective`, and the shared index to :mod:`haproxy_lint.index`,
+        which this tree does not import (the index registers itself); rules get them from
+        their context (``ctx.proxies``, ``ctx.index``).
         """
         proxies = self._proxies
         if proxies is None:
             if _resolve_proxies is None:  # pragma: no cover - haproxy_lint/__init__ imports it
-                from . import effective  # noqa: F401  (registers the resolver)
+                import importlib
+
+                importlib.import_module("haproxy_lint.index")  # registers the resolver
             assert _resolve_proxies is not None
             proxies = self._proxies = _resolve_proxies(self)
         return proxies
@@ -527,14 +551,14 @@ def reuse_words(config: Config, previous: Config) -> None:
     for line in previous.lines:
         if line._parts is not None:
             parts[line.kind, line.text] = line._parts
-            if line._words is not None:
-                words[line.start, line.text] = line._words
-    if not parts:
+        if line._words is not None:
+            words[line.start, line.text] = line._words
+    if not parts and not words:
         return
     for line in config.lines:
         found = parts.get((line.kind, line.text))
         if found is not None:
             line._parts = found
-            same = words.get((line.start, line.text))
-            if same is not None:
-                line._words = same
+        same = words.get((line.start, line.text))
+        if same is not None:  # (a line's kind follows from its text)
+            line._words = same

@@ -175,7 +175,7 @@ class Param(BaseModel):
     ``word`` is the parameter's keyword, ``value_word`` its argument (``None`` for a flag).
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
 
     name: str
     value: str | None
@@ -191,12 +191,12 @@ class Param(BaseModel):
     def end(self) -> int:
         return (self.value_word or self.word).end
 
-    @property
+    @lazy  # read by several rules for every server
     def duration(self) -> int | None:
         """The value as a duration in milliseconds (``None`` if absent or malformed)."""
         return parse_duration(self.value) if self.value is not None else None
 
-    @property
+    @lazy
     def integer(self) -> int | None:
         """The value as an integer (``None`` if absent or not a number)."""
         if self.value is None:
