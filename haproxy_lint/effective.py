@@ -218,7 +218,7 @@ class Chain:
     request: a proxy, with the ``defaults`` chain above it, and nothing else."""
 
     def __init__(self, configs: Sequence[Config]) -> None:
-        self.configs = configs
+        # (holds sections, not the configurations: see haproxy_lint.index.Index)
         #: id(section) -> (section, the section it inherits from), for every proxy section
         self.parent: dict[int, tuple[Section, Section | None]] = {}
         self.sections: dict[int, list[Section]] = {}
@@ -244,12 +244,12 @@ class Chain:
                         named_defaults[section.name] = section
 
     def proxies(self, config: Config) -> list[Proxy]:
-        """Every proxy of ``config`` (one of :attr:`configs`), in file order."""
+        """Every proxy of ``config`` (one of the configurations read), in file order."""
         with paused_gc():
             return [self.proxy(section) for section in self.sections.get(id(config), ())]  # type: ignore[misc]
 
     def proxy(self, section: Section) -> Proxy | None:
-        """The effective settings of one proxy section of :attr:`configs` (``None`` for a
+        """The effective settings of one proxy section of the configurations (``None`` for a
         section that is not one)."""
         found = self.resolved.get(id(section))
         if found is not None:

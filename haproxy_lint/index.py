@@ -20,7 +20,9 @@ lints one parsed text twice: once for the rules that fix, once for the others).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
+from typing import Any
 
 from . import model as _model
 from .effective import Chain, Proxy
@@ -36,14 +38,24 @@ class Index:
     """What rules look up in the configurations linted together (``configs``, in the order
     HAProxy reads them). Everything is computed on first use."""
 
-    def __init__(self, configs: Sequence[Config]) -> None:
-        self.configs = tuple(configs)
+    def __init__(self, configs: Sequence[Config], *, weak: bool = False) -> None:
+        # ``weak``: for the index a configuration keeps, which must not keep it alive in
+        # return (a cycle would leave the whole model to the cyclic collector).
+        self._configs: Any = tuple(weakref.ref(c) for c in configs) if weak else tuple(configs)
+        self._weak = weak
         self._chain: Chain | None = None
         self._proxies: dict[int, list[Proxy]] = {}
         self._by_keyword: dict[int, dict[str, list[tuple[Line, Section | None]]]] = {}
         self._section_of: dict[int, dict[int, Section]] = {}
         self._servers: dict[int, dict[int, Server]] = {}
         self._defined: dict[tuple[int, str], dict[str, list[Section]]] = {}
+
+    @property
+    def configs(self) -> tuple[Config, ...]:
+        """The configurations indexed, in the order HAProxy reads them."""
+        if self._weak:
+            return tuple(ref() for ref in self._configs)
+        return self._configs  # type: ignore[no-any-return]
 
     @property
     def chain(self) -> Chain:
@@ -156,7 +168,7 @@ def index_of(configs: Sequence[Config]) -> Index:
         config = configs[0]
         found = config._index
         if found is None:
-            found = config._index = Index(configs)
+            found = config._index = Index(configs, weak=True)
         return found  # type: ignore[no-any-return]
     return Index(configs)
 
