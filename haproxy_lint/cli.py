@@ -10,6 +10,7 @@ usage error or a file that cannot be read or parsed. Errors are one line
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -295,6 +296,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def entry_point() -> None:
     """The ``haproxy-lint`` console script."""
+    # The models are acyclic and the process ends with the run: the cyclic collector would
+    # only walk them again and again (and all of them once more when a pause ends).
+    gc.disable()
     code = run()
     try:
         sys.stdout.flush()

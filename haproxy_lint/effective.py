@@ -18,10 +18,10 @@ from typing import Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Config, Line, Section, Word, _trusted, paused_gc
+from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _trusted, paused_gc
 from .views import Acl, Bind, Param, Route, Server, parse_duration
 
-__all__ = ["Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
+__all__ = ["Chain", "Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
 
 T = TypeVar("T")
 
@@ -208,14 +208,27 @@ def resolve_files(configs: Sequence[Config]) -> list[list[Proxy]]:
     """The proxies of several files HAProxy reads in this order (``-f a.cfg -f b.cfg``), per
     file: the latest ``defaults`` section, and the named ones, carry over from one file to the
     next, as they do in HAProxy."""
-    with paused_gc():
-        named_defaults: dict[str, Proxy] = {}
-        last_defaults: Proxy | None = None
-        per_file: list[list[Proxy]] = []
+    chain = Chain(configs)
+    return [chain.proxies(config) for config in configs]
+
+
+class Chain:
+    """Which ``defaults`` section each proxy section of ``configs`` inherits from, read at
+    once (section headers only), and each proxy's effective settings, resolved on first
+    request: a proxy, with the ``defaults`` chain above it, and nothing else."""
+
+    def __init__(self, configs: Sequence[Config]) -> None:
+        # (holds sections, not the configurations: see haproxy_lint.index.Index)
+        #: id(section) -> (section, the section it inherits from), for every proxy section
+        self.parent: dict[int, tuple[Section, Section | None]] = {}
+        self.sections: dict[int, list[Section]] = {}
+        self.resolved: dict[int, Proxy] = {}
+        named_defaults: dict[str, Section] = {}
+        last_defaults: Section | None = None
         for config in configs:
-            proxies: list[Proxy] = []
+            sections = self.sections[id(config)] = []
             for section in config.sections:
-                if not section.is_proxy:
+                if section.kind not in _PROXY_KINDS:
                     continue
                 if section.from_name is not None:
                     parent = named_defaults.get(section.from_name)
@@ -223,14 +236,36 @@ def resolve_files(configs: Sequence[Config]) -> list[list[Proxy]]:
                     parent = None
                 else:
                     parent = last_defaults
-                proxy = _resolve(section, parent)
-                proxies.append(proxy)
+                self.parent[id(section)] = (section, parent)
+                sections.append(section)
                 if section.kind == "defaults":
-                    last_defaults = proxy
+                    last_defaults = section
                     if section.name:
-                        named_defaults[section.name] = proxy
-            per_file.append(proxies)
-        return per_file
+                        named_defaults[section.name] = section
+
+    def proxies(self, config: Config) -> list[Proxy]:
+        """Every proxy of ``config`` (one of the configurations read), in file order."""
+        with paused_gc():
+            return [self.proxy(section) for section in self.sections.get(id(config), ())]  # type: ignore[misc]
+
+    def proxy(self, section: Section) -> Proxy | None:
+        """The effective settings of one proxy section of the configurations (``None`` for a
+        section that is not one)."""
+        found = self.resolved.get(id(section))
+        if found is not None:
+            return found
+        if id(section) not in self.parent:
+            return None
+        # A loop, not a recursion: HAProxy accepts a chain of thousands of defaults.
+        todo: list[Section] = []
+        current: Section | None = section
+        while current is not None and id(current) not in self.resolved:
+            todo.append(current)
+            current = self.parent[id(current)][1]
+        for each in reversed(todo):
+            parent = self.parent[id(each)][1]
+            self.resolved[id(each)] = _resolve(each, self.resolved[id(parent)] if parent is not None else None)
+        return self.resolved[id(section)]
 
 
 def merge_params(base: dict[str, Param], new: dict[str, Param]) -> dict[str, Param]:
@@ -251,14 +286,31 @@ def _inherited(setting: Setting) -> Setting:
     return setting if setting.inherited else _setting(setting.line, setting.word, True)
 
 
+def _handed_down(parent: Proxy) -> tuple[Setting | None, dict[str, Setting], dict[str, Setting], list[Setting]]:
+    """What ``parent`` hands down to the proxies that inherit from it, marked inherited: built
+    once per ``defaults`` section and shared (settings are immutable), not once per proxy."""
+    cached = parent.__dict__.get("_handed_down")
+    if cached is None:
+        cached = parent.__dict__["_handed_down"] = (
+            _inherited(parent.mode) if parent.mode else None,
+            {k: _inherited(v) for k, v in parent.timeouts.items()},
+            {k: _inherited(v) for k, v in parent.options.items()},
+            [_inherited(s) for s in parent.log],
+        )
+    return cached
+
+
 def _resolve(section: Section, parent: Proxy | None) -> Proxy:
     # Everything below builds models from lines already parsed: no validation needed (see
     # haproxy_lint.model._trusted), and this runs once per proxy of a large file.
-    mode = _inherited(parent.mode) if parent and parent.mode else None
-    timeouts = {k: _inherited(v) for k, v in parent.timeouts.items()} if parent else {}
-    options = {k: _inherited(v) for k, v in parent.options.items()} if parent else {}
-    log = [_inherited(s) for s in parent.log] if parent else []
-    default_server = dict(parent.default_server) if parent else {}
+    if parent is not None:
+        mode, handed_timeouts, handed_options, handed_log = _handed_down(parent)
+        timeouts = dict(handed_timeouts)
+        options = dict(handed_options)
+        log = list(handed_log)
+        default_server = dict(parent.default_server)
+    else:
+        mode, timeouts, options, log, default_server = None, {}, {}, [], {}
     servers: list[Server] = []
 
     for line in section.directives:

@@ -1,32 +1,37 @@
-"""The typed, lossless model of a configuration: Config -> Section -> Line -> Word.
+"""The lossless tree of a configuration: Config -> Section -> Line -> Word.
 
 Every byte of the input belongs to exactly one ``Line`` (or to ``Config.bom``), and every line
 prints itself back from its parts, so ``Config.to_text()`` returns the exact input. Offsets
 (``start``/``end``) are indexes into the text given to :func:`haproxy_lint.parse`; they are
 what fixes edit, and :meth:`Config.position` turns them into 1-based line and column.
 
-Speed matters here (a 40,000-line file must parse in well under a second): the parser builds
-these models from data it has just produced itself, so it skips pydantic's validation (see
-``_trusted``), and a line is cut into words only when something asks for them.
+The tree is plain Python (classes with ``__slots__``), not pydantic: a 40,000-line file makes
+40,000 lines and, when every line is cut, some 200,000 words, and a pydantic instance costs
+several times a plain one to build and to keep. A line keeps its text and offsets; its words
+and their spans are cut only when something asks for them, and kept. Treat the tree as
+read-only: the parser is its only producer. The classes still take part in pydantic models
+(the views in :mod:`haproxy_lint.views` hold lines and words) and serialise as dicts.
+
+This layer knows nothing of what is built on it: views, effective settings and the shared
+index (:mod:`haproxy_lint.index`) read the tree; the tree never imports them.
 """
 
 from __future__ import annotations
 
 import gc
 import re
-from sys import intern as _intern
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cached_property
+from sys import intern as _intern
 from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from .errors import ParseError
 from .words import SPECIAL as _QUOTING, SplitLine, first_value, split_line, unquote
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from .effective import Proxy
 
 __all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS", "reuse_words"]
@@ -44,6 +49,7 @@ PROXY_KINDS: frozenset[str] = frozenset({"defaults", "frontend", "backend", "lis
 LineKind = Literal[
     "blank", "comment", "section", "directive", "if", "elif", "else", "endif", "message"
 ]
+
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
@@ -64,16 +70,19 @@ def paused_gc() -> Iterator[None]:
 
 
 _NOT_PLAIN = re.compile(r"[\"'\\$]")
+_SPECIAL_OR_HASH = re.compile(r"[\"'\\#]")
+_RUNS = re.compile(r"[^ \t\x0b\x0c\r]+")
+_BLANKS = " \t\x0b\x0c\r"
 _BLANK_RUNS = re.compile(r"[ \t\x0b\x0c\r]+")
 _new = object.__new__
 _setattr = object.__setattr__
 
 
 def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
-    """Build a model from fields the parser produced and already knows to be valid.
+    """Build a pydantic model from fields already known to be valid (views, settings).
 
     ``fields`` must name every field. Equivalent to ``cls.model_construct(**fields)``, at a
-    fraction of its cost, which matters at one call per line and per word.
+    fraction of its cost.
     """
     obj = _new(cls)
     _setattr(obj, "__dict__", fields)
@@ -85,8 +94,8 @@ def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
 
 class lazy:
     """A cached property without ``functools.cached_property``'s lock (slow on Python 3.11):
-    computed on first access, then stored in the instance's ``__dict__``. The parser is the
-    only producer of these models, and a value computed twice would be the same."""
+    computed on first access, then stored in the instance's ``__dict__``. For the pydantic
+    views; the tree's classes have slots and cache in them."""
 
     def __init__(self, fn: Any) -> None:
         self.fn = fn
@@ -103,15 +112,79 @@ class lazy:
         return value
 
 
-class Word(BaseModel):
+def _pydantic_schema(cls: type, dump: Callable[[Any], Any]) -> Any:
+    """A pydantic core schema for a tree class: instances pass as they are (the parser built
+    them), and serialise with ``dump``."""
+    from pydantic_core import core_schema
+
+    return core_schema.is_instance_schema(
+        cls, serialization=core_schema.plain_serializer_function_ser_schema(dump)
+    )
+
+
+class _Node:
+    __slots__ = ()
+
+    #: The fields, in order, for equality, ``repr`` and serialisation.
+    _fields: tuple[str, ...] = ()
+
+    def _key(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields) + ")"
+
+    def model_dump(self, **_: Any) -> dict[str, Any]:
+        """The node as a dict of its fields (as the pydantic models of earlier versions gave)."""
+        return {name: _dump(getattr(self, name)) for name in self._dumped}
+
+    _dumped: tuple[str, ...] = ()
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return _pydantic_schema(cls, lambda value: value.model_dump())
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, _Node):
+        return value.model_dump()
+    if isinstance(value, tuple):
+        return [_dump(v) for v in value]
+    return value
+
+
+class Word(_Node):
     """One word of a line: ``raw`` as written, ``value`` as HAProxy reads it, its offsets."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    __slots__ = ("raw", "value", "start")
+    _fields = _dumped = ("raw", "value", "start", "end")
 
-    raw: str
-    value: str
-    start: int
-    end: int
+    def __init__(self, raw: str, value: str, start: int, end: int | None = None) -> None:
+        self.raw = raw
+        self.value = value
+        self.start = start
+        # ``end`` is always ``start + len(raw)``: computed, not kept (one int less per word)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.raw)
+
+    def _key(self) -> tuple:
+        return (self.raw, self.value, self.start)
 
     @property
     def quoted(self) -> bool:
@@ -124,96 +197,119 @@ class Word(BaseModel):
         return "$" in self.raw and '"' in self.raw
 
 
-class Line(BaseModel):
+_NO_COMMENT = ("comment", "blank")
+
+
+class Line(_Node):
     """One physical line: a directive, a section header, a comment, a blank or a ``.if`` line.
 
     ``text`` is the line without its line ending ``eol``. ``depth`` is how many ``.if`` blocks
-    enclose it. The line's words are cut on first use and kept (``parts``, ``words``): most
-    rules look at few lines closely, and a large file parses several times faster that way.
-    ``to_text()`` prints the line back from those parts.
+    enclose it. ``keyword`` is the first word's value (``""`` for a line without words). The
+    line's words are cut on first use and kept (``parts``, ``words``): most rules look at few
+    lines closely, and a large file parses several times faster that way. ``to_text()``
+    prints the line back from those parts.
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
+    __slots__ = ("kind", "line", "start", "end", "text", "eol", "depth", "keyword", "_parts", "_words", "_plain")
+    _fields = ("kind", "line", "start", "end", "text", "eol", "depth")
+    _dumped = (*_fields, "words")
 
-    kind: LineKind
-    line: int
-    start: int
-    end: int
-    text: str
-    eol: str
-    depth: int
+    def __init__(
+        self, kind: LineKind, line: int, start: int, end: int, text: str, eol: str, depth: int, keyword: str | None = None
+    ) -> None:
+        self.kind = kind
+        self.line = line
+        self.start = start
+        self.end = end
+        self.text = text
+        self.eol = eol
+        self.depth = depth
+        if keyword is None:
+            keyword = "" if kind in _NO_COMMENT else first_value(text)
+        self.keyword = keyword
+        self._parts: SplitLine | None = None
+        self._words: tuple[Word, ...] | None = None
+        self._plain: Any = self  # not computed yet (None is an answer)
 
-    @lazy
+    def _key(self) -> tuple:
+        return (self.kind, self.line, self.start, self.end, self.text, self.eol, self.depth)
+
+    @property
     def parts(self) -> SplitLine:
         """The line cut into indent, raw words with their indexes, separators and comment."""
-        if self.kind == "comment" or self.kind == "blank":
+        parts = self._parts
+        if parts is None:
             text = self.text
-            stripped = text.lstrip(" \t\x0b\x0c\r")
-            return SplitLine(text[: len(text) - len(stripped)], [], [], stripped)
-        return split_line(self.text)
+            if self.kind in _NO_COMMENT:
+                stripped = text.lstrip(_BLANKS)
+                parts = SplitLine(text[: len(text) - len(stripped)], [], [], stripped)
+            else:
+                parts = split_line(text)
+            self._parts = parts
+        return parts
 
-    @computed_field  # type: ignore[prop-decorator]
-    @cached_property
+    @property
     def words(self) -> tuple[Word, ...]:
         """The words of the line, with their raw text, value and offsets."""
-        start = self.start
-        if _QUOTING.search(self.text) is None:  # most lines: every value is its raw text
-            return tuple(
-                [
-                    _trusted(Word, {"raw": raw, "value": raw, "start": start + i, "end": start + i + len(raw)})
-                    for raw, i in self.parts.words
-                ]
-            )
-        return tuple(
-            [
-                _trusted(Word, {"raw": raw, "value": unquote(raw), "start": start + i, "end": start + i + len(raw)})
-                for raw, i in self.parts.words
-            ]
-        )
+        words = self._words
+        if words is None:
+            start = self.start
+            text = self.text
+            if self.kind in _NO_COMMENT:
+                words = ()
+            elif _SPECIAL_OR_HASH.search(text) is None:
+                # Most lines: no quote, escape or comment; every value is its raw text, and
+                # the words are the runs of non-blanks (no SplitLine kept for them).
+                # Their strings are interned: most repeat from line to line (server, check...).
+                found = []
+                for m in _RUNS.finditer(text):
+                    raw = _intern(m.group())
+                    found.append(Word(raw, raw, start + m.start()))
+                words = tuple(found)
+            elif _QUOTING.search(text) is None:
+                words = tuple([Word(raw, raw, start + i) for raw, i in self.parts.words])
+            else:
+                words = tuple([Word(raw, unquote(raw), start + i) for raw, i in self.parts.words])
+            self._words = words
+        return words
 
-    @lazy
+    @property
     def plain_values(self) -> tuple[str, ...] | None:
         """The words' values, cut cheaply, when the line holds no quote, escape or variable
         (most lines; a ``#`` ends the words there): None otherwise, when ``values`` must
         be read. Several rules walk every line; they share this one cut."""
-        text = self.text
-        if _NOT_PLAIN.search(text) is not None:
-            return None
-        if "#" in text:
-            text = text.split("#", 1)[0]
-        values = _BLANK_RUNS.split(text.strip(" \t\x0b\x0c\r"))
-        # most words repeat from line to line (server, check, inter, if...): one copy of each
-        return () if values == [""] else tuple(map(_intern, values))
+        values = self._plain
+        if values is self:
+            values = self._plain = _plain_values(self.text)
+        return values
 
-    @lazy
-    def keyword(self) -> str:
-        """The first word's value (``""`` for a line without words)."""
-        if "words" in self.__dict__:
-            words = self.__dict__["words"]
-            return words[0].value if words else ""
-        if self.kind == "comment" or self.kind == "blank":
-            return ""
-        return first_value(self.text)
+    @property
+    def words_cut(self) -> bool:
+        """Whether :attr:`words` has been computed already (for caches such as
+        :func:`reuse_words`)."""
+        return self._words is not None
 
     def to_text(self) -> str:
-        """The exact text of the line, line ending included, printed from its parts."""
-        indent, words, seps, comment, _ = self.parts
-        pieces = [indent]
-        for (raw, _index), sep in zip(words, seps):
-            pieces.append(raw)
-            pieces.append(sep)
-        pieces.append(comment)
-        pieces.append(self.eol)
-        return "".join(pieces)
+        """The exact text of the line, line ending included.
+
+        ``text`` is the input's own slice, so this is exact by construction; that the words,
+        blanks and comment of :attr:`parts` join back to ``text`` is the splitter's promise
+        (tests/test_corpus.py checks both on every file)."""
+        return self.text + self.eol
 
     @property
     def indent(self) -> str:
         """The blanks before the first word."""
+        if self._parts is None and self.kind not in _NO_COMMENT and _SPECIAL_OR_HASH.search(self.text) is None:
+            text = self.text
+            return text[: len(text) - len(text.lstrip(_BLANKS))]
         return self.parts.indent
 
     @property
     def comment(self) -> str:
         """The trailing comment, ``#`` included (the whole text of a comment line)."""
+        if self.kind not in _NO_COMMENT and "#" not in self.text:
+            return ""
         return self.parts.comment
 
     @property
@@ -229,7 +325,7 @@ class Line(BaseModel):
     @property
     def column(self) -> int:
         """1-based column of the first word (of the ``#`` on a comment line)."""
-        return len(self.parts.indent) + 1
+        return len(self.indent) + 1
 
     @property
     def content_end(self) -> int:
@@ -253,7 +349,17 @@ class Line(BaseModel):
         return -1
 
 
-class Section(BaseModel):
+def _plain_values(text: str) -> tuple[str, ...] | None:
+    if _NOT_PLAIN.search(text) is not None:
+        return None
+    if "#" in text:
+        text = text.split("#", 1)[0]
+    values = _BLANK_RUNS.split(text.strip(" \t\x0b\x0c\r"))
+    # most words repeat from line to line (server, check, inter, if...): one copy of each
+    return () if values == [""] else tuple(map(_intern, values))
+
+
+class Section(_Node):
     """A section: its header line and every line up to the next section header.
 
     ``lines`` holds all of them (blank lines, comments and conditional-block lines included);
@@ -261,14 +367,32 @@ class Section(BaseModel):
     ``"frontend"``, ``name`` ``"foo"`` and ``from_name`` ``"base"``.
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
+    __slots__ = ("kind", "name", "from_name", "header", "lines", "directives", "_by_keyword")
+    _fields = ("kind", "name", "from_name", "header", "lines", "directives")
+    _dumped = _fields
 
-    kind: str
-    name: str | None
-    from_name: str | None
-    header: Line
-    lines: tuple[Line, ...]
-    directives: tuple[Line, ...]
+    def __init__(
+        self,
+        kind: str,
+        name: str | None,
+        from_name: str | None,
+        header: Line,
+        lines: tuple[Line, ...],
+        directives: tuple[Line, ...],
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.from_name = from_name
+        self.header = header
+        self.lines = lines
+        self.directives = directives
+        self._by_keyword: dict[str, list[Line]] | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.name, self.header))
+
+    def __repr__(self) -> str:
+        return f"Section(kind={self.kind!r}, name={self.name!r}, line={self.header.line}, lines={len(self.lines)})"
 
     @property
     def start(self) -> int:
@@ -291,21 +415,27 @@ class Section(BaseModel):
     def directives_named(self, *keywords: str) -> list[Line]:
         """The section's directives whose keyword is one of ``keywords``, in order."""
         index = self._by_keyword
+        if index is None:
+            # Rules ask for a section's lines by keyword over and over: index them once.
+            index = self._by_keyword = {}
+            for line in self.directives:
+                found = index.get(line.keyword)
+                if found is None:
+                    index[line.keyword] = [line]
+                else:
+                    found.append(line)
         if len(keywords) == 1:
             return list(index.get(keywords[0], ()))
         found = [line for keyword in keywords for line in index.get(keyword, ())]
         return sorted(found, key=lambda line: line.start)
 
-    @lazy
-    def _by_keyword(self) -> dict[str, list[Line]]:
-        # Rules ask for a section's lines by keyword over and over: index them once.
-        index: dict[str, list[Line]] = {}
-        for line in self.directives:
-            index.setdefault(line.keyword, []).append(line)
-        return index
+
+#: Set by :mod:`haproxy_lint.index` when it is imported: how :attr:`Config.proxies` gets
+#: the effective settings, which live in a layer above this one.
+_resolve_proxies: Callable[[Config], list[Proxy]] | None = None
 
 
-class Config(BaseModel):
+class Config(_Node):
     """A parsed configuration file.
 
     ``lines`` is every line of the file in order; ``sections`` groups them by section header;
@@ -317,14 +447,42 @@ class Config(BaseModel):
     examined; :meth:`check` raises the first of them.
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True, arbitrary_types_allowed=True, ignored_types=(lazy,))
+    # _index: the shared index (haproxy_lint.index) of this configuration linted alone
+    __slots__ = ("path", "bom", "lines", "sections", "preamble", "errors", "_line_starts", "_proxies", "_index", "__weakref__")
+    _fields = ("path", "bom", "lines", "sections", "preamble")
+    _dumped = _fields
 
-    path: str | None
-    bom: str
-    lines: tuple[Line, ...]
-    sections: tuple[Section, ...]
-    preamble: tuple[Line, ...]
-    errors: tuple[ParseError, ...] = Field(default=(), exclude=True)
+    def __init__(
+        self,
+        path: str | None,
+        bom: str,
+        lines: tuple[Line, ...],
+        sections: tuple[Section, ...],
+        preamble: tuple[Line, ...],
+        errors: tuple[ParseError, ...] = (),
+    ) -> None:
+        self.path = path
+        self.bom = bom
+        self.lines = lines
+        self.sections = sections
+        self.preamble = preamble
+        self.errors = errors
+        self._line_starts: list[int] | None = None
+        self._proxies: list[Proxy] | None = None
+        self._index: Any = None
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.bom, len(self.lines), self.lines[-1].end if self.lines else 0))
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not Config:
+            return NotImplemented
+        return self.path == other.path and self.to_text() == other.to_text()  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"Config(path={self.path!r}, lines={len(self.lines)}, sections={len(self.sections)})"
 
     def check(self) -> Config:
         """Raise the first of :attr:`errors` as a :class:`ParseError`; return ``self`` if none."""
@@ -334,19 +492,17 @@ class Config(BaseModel):
 
     def to_text(self) -> str:
         """The configuration's text, byte for byte as it was parsed."""
-        return self.bom + "".join(line.to_text() for line in self.lines)
+        return self.bom + "".join([line.text + line.eol for line in self.lines])
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a text offset. Columns count characters."""
         starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = [line.start for line in self.lines] or [len(self.bom)]
         index = bisect_right(starts, offset) - 1
         if index < 0:
             return 1, 1
         return index + 1, offset - starts[index] + 1
-
-    @lazy
-    def _line_starts(self) -> list[int]:
-        return [line.start for line in self.lines] or [len(self.bom)]
 
     def line_at(self, number: int) -> Line:
         """The line with 1-based ``number``."""
@@ -356,12 +512,24 @@ class Config(BaseModel):
         """The sections of the given kinds, in order."""
         return [s for s in self.sections if s.kind in kinds]
 
-    @cached_property
+    @property
     def proxies(self) -> list[Proxy]:
-        """Every defaults, frontend, backend and listen section with its effective settings."""
-        from .effective import resolve_proxies
+        """Every defaults, frontend, backend and listen section with its effective settings.
 
-        return resolve_proxies(self)
+        A convenience kept for library users: the effective settings belong to
+        :mod:`haproxy_lint.effective`, and the shared index to :mod:`haproxy_lint.index`,
+        which this tree does not import (the index registers itself); rules get them from
+        their context (``ctx.proxies``, ``ctx.index``).
+        """
+        proxies = self._proxies
+        if proxies is None:
+            if _resolve_proxies is None:  # pragma: no cover - haproxy_lint/__init__ imports it
+                import importlib
+
+                importlib.import_module("haproxy_lint.index")  # registers the resolver
+            assert _resolve_proxies is not None
+            proxies = self._proxies = _resolve_proxies(self)
+        return proxies
 
     def proxy(self, name: str, kinds: tuple[str, ...] = ("backend", "listen")) -> Proxy | None:
         """The first proxy of one of ``kinds`` named ``name``, or ``None``."""
@@ -381,19 +549,16 @@ def reuse_words(config: Config, previous: Config) -> None:
     parts: dict[tuple[str, str], SplitLine] = {}
     words: dict[tuple[int, str], tuple[Word, ...]] = {}
     for line in previous.lines:
-        cached = line.__dict__
-        if "parts" in cached:
-            parts[line.kind, line.text] = cached["parts"]
-            if "words" in cached:
-                words[line.start, line.text] = cached["words"]
-    if not parts:
+        if line._parts is not None:
+            parts[line.kind, line.text] = line._parts
+        if line._words is not None:
+            words[line.start, line.text] = line._words
+    if not parts and not words:
         return
     for line in config.lines:
         found = parts.get((line.kind, line.text))
         if found is not None:
-            cached = line.__dict__
-            cached["parts"] = found
-            same = words.get((line.start, line.text))
-            if same is not None:
-                cached["words"] = same
-
+            line._parts = found
+        same = words.get((line.start, line.text))
+        if same is not None:  # (a line's kind follows from its text)
+            line._words = same

@@ -18,7 +18,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import ParseError
-from .model import Config, Line, Section, _trusted, paused_gc
+from .model import Config, Line, Section, paused_gc
 
 __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX_NESTED_CONDS"]
 
@@ -40,10 +40,6 @@ _KIND_OF_TOKEN = {
 }
 _COND_KINDS = frozenset({"if", "elif", "else", "endif"})
 _BLANKS = " \t\x0b\x0c\r"
-
-
-def _new_line(fields: dict) -> Line:
-    return _trusted(Line, fields)
 
 
 @lru_cache(maxsize=1)
@@ -192,17 +188,7 @@ class _Builder:
     def build(self, tree: Tree) -> Config:
         self._walk(tree.children, 0)
         sections, preamble = _group(self.lines)
-        return _trusted(
-            Config,
-            {
-                "path": self.path,
-                "bom": self.bom,
-                "lines": tuple(self.lines),
-                "sections": tuple(sections),
-                "preamble": tuple(preamble),
-                "errors": tuple(self.errors),
-            },
-        )
+        return Config(self.path, self.bom, tuple(self.lines), tuple(sections), tuple(preamble), tuple(self.errors))
 
     def _walk(self, children: list, depth: int) -> None:
         for child in children:
@@ -227,7 +213,7 @@ class _Builder:
         docstring of haproxy_lint.model on speed).
         """
         lines = self.lines
-        new = _new_line
+        new = Line
         offset: int = token.start_pos
         number: int = token.line
         pieces = token.value.split("\n")
@@ -245,19 +231,20 @@ class _Builder:
             first = text.lstrip(_BLANKS)[:1]
             if first == "#":
                 kind = "comment"
+                keyword = ""
             elif not first:
                 kind = "blank"
+                keyword = ""
             else:
                 kind = "directive"
+                keyword = None
                 if '"' in text or "'" in text:
                     self._add(text + eol, offset, number, kind, depth)
                     offset += len(text) + len(eol)
                     number += 1
                     continue
             end = offset + len(text) + len(eol)
-            lines.append(
-                new({"kind": kind, "line": number, "start": offset, "end": end, "text": text, "eol": eol, "depth": depth})
-            )
+            lines.append(new(kind, number, offset, end, text, eol, depth, keyword))
             offset = end
             number += 1
 
@@ -268,10 +255,7 @@ class _Builder:
         else:
             eol = ""
             text = raw
-        line = _trusted(
-            Line,
-            {"kind": kind, "line": number, "start": start, "end": start + len(raw), "text": text, "eol": eol, "depth": depth},
-        )
+        line = Line(kind, number, start, start + len(raw), text, eol, depth)
         self.lines.append(line)
         # Only a quote can leave a line unreadable: cut such lines now to report it.
         if kind != "comment" and kind != "blank" and ('"' in text or "'" in text):
@@ -306,16 +290,8 @@ def _group(lines: list[Line]) -> tuple[list[Section], list[Line]]:
         if i != -1 and i + 1 < len(words) and i <= 2:
             from_name = words[i + 1].value
         sections.append(
-            _trusted(
-                Section,
-                {
-                    "kind": header.keyword,
-                    "name": name,
-                    "from_name": from_name,
-                    "header": header,
-                    "lines": tuple(body),
-                    "directives": tuple(line for line in body if line.kind == "directive"),
-                },
+            Section(
+                header.keyword, name, from_name, header, tuple(body), tuple([line for line in body if line.kind == "directive"])
             )
         )
 

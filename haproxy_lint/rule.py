@@ -17,7 +17,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, ClassVar, TypeVar, Union
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from .effective import Proxy, Setting, resolve_files
+from .effective import Proxy, Setting
+from .index import Index, index_of
 from .model import Config, Line, Section, Word
 from .settings import Settings
 from .views import Param, Server
@@ -116,31 +117,29 @@ class Context:
         return self.settings.version
 
     @property
+    def index(self) -> Index:
+        """The index every rule shares for the files linted together: proxies, servers,
+        lines by keyword, names (see :mod:`haproxy_lint.index`)."""
+        return self.memo("index", lambda: index_of(self.configs), per_file=False)
+
+    @property
     def proxies(self) -> list[Proxy]:
         """The proxies of the file being checked, with their effective settings."""
-        return self.proxies_of(self.config)
+        return self.index.proxies(self.config)
 
     def proxies_of(self, config: Config) -> list[Proxy]:
         """The proxies of one of :attr:`configs`, with their effective settings: when several
         files are linted together, a ``defaults`` section reaches the proxies of the files
         after it, as in HAProxy."""
-        if len(self.configs) == 1:
-            return config.proxies
-        resolved = self.memo("proxies", lambda: resolve_files(self.configs), per_file=False)
-        for index, candidate in enumerate(self.configs):
-            if candidate is config:
-                return resolved[index]
+        if any(candidate is config for candidate in self.configs):
+            return self.index.proxies(config)
         return config.proxies
 
     def server(self, line: Line) -> Server:
         """The typed view of a ``server``/``default-server``/``server-template`` line of the
         file being checked, for its own :attr:`~Server.params`: the one its proxy's
         :attr:`~Proxy.servers` already hold (with ``inherited`` filled in) when there is one."""
-        by_line = self.memo(
-            "servers-by-line", lambda: {id(server.line): server for p in self.proxies for server in p.servers}
-        )
-        found = by_line.get(id(line))
-        return found if found is not None else Server.from_line(line)
+        return self.index.server(line, self.config)
 
     @property
     def text(self) -> str:
@@ -210,7 +209,7 @@ class Context:
                 number, _ = config.position(target.start)
                 if 0 < number <= len(config.lines):
                     line = config.lines[number - 1]
-                    if any(word is target for word in line.__dict__.get("words", ())):
+                    if line.words_cut and any(word is target for word in line.words):
                         return config
             return self.config
         line = target if isinstance(target, Line) else target.line

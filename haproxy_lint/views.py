@@ -124,9 +124,9 @@ def parse_address(text: str) -> Address:
     lowered = prefix.lower()
     if lowered in _UNIX_PREFIXES or (not prefix and rest.startswith("/")):
         kind: AddressKind = "abns" if lowered.startswith("abns") else "unix"
-        return Address(raw=text, prefix=prefix, host=rest, port=None, kind=kind)
+        return _address(text, prefix, rest, None, kind)
     if lowered in ("fd@", "sockpair@"):
-        return Address(raw=text, prefix=prefix, host=rest, port=None, kind=lowered[:-1])  # type: ignore[arg-type]
+        return _address(text, prefix, rest, None, lowered[:-1])  # type: ignore[arg-type]
 
     host, port = rest, None
     if rest.startswith("["):
@@ -142,7 +142,13 @@ def parse_address(text: str) -> Address:
             host, port = head, tail
     if port == "":
         port = None
-    return Address(raw=text, prefix=prefix, host=host, port=port, kind=_host_kind(host, prefix))
+    return _address(text, prefix, host, port, _host_kind(host, prefix))
+
+
+def _address(raw: str, prefix: str, host: str, port: str | None, kind: AddressKind) -> Address:
+    # Strings cut from a string and a kind from the list: nothing for pydantic to validate,
+    # and this runs once per server of a large file.
+    return _trusted(Address, {"raw": raw, "prefix": prefix, "host": host, "port": port, "kind": kind})
 
 
 def _host_kind(host: str, prefix: str) -> AddressKind:
@@ -169,7 +175,7 @@ class Param(BaseModel):
     ``word`` is the parameter's keyword, ``value_word`` its argument (``None`` for a flag).
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
 
     name: str
     value: str | None
@@ -185,12 +191,12 @@ class Param(BaseModel):
     def end(self) -> int:
         return (self.value_word or self.word).end
 
-    @property
+    @lazy  # read by several rules for every server
     def duration(self) -> int | None:
         """The value as a duration in milliseconds (``None`` if absent or malformed)."""
         return parse_duration(self.value) if self.value is not None else None
 
-    @property
+    @lazy
     def integer(self) -> int | None:
         """The value as an integer (``None`` if absent or not a number)."""
         if self.value is None:
@@ -261,12 +267,19 @@ class Server(BaseModel):
         A ``no-<name>`` flag on this line (``no-check``, ``no-ssl``) cancels an inherited
         ``<name>``; likewise ``<name>`` cancels an inherited ``no-<name>``.
         """
-        own = self.params.get(name)
-        if own is not None:
+        return self.effective_params.get(name)
+
+    @lazy  # rules ask again and again, for thousands of servers: one lookup, not three
+    def effective_params(self) -> dict[str, Param]:
+        """What :meth:`get` answers, for every name: this line's parameters over the
+        inherited ones, less those a ``no-<name>`` on this line cancels."""
+        own = self.params
+        inherited = self.inherited
+        if not inherited:
             return own
-        if ("no-" + name) in self.params:
-            return None
-        return self.inherited.get(name)
+        merged = {name: param for name, param in inherited.items() if "no-" + name not in own}
+        merged.update(own)
+        return merged
 
     def flag(self, name: str) -> Param | None:
         """The parameter that decides flag ``name``: ``name`` or ``no-name``, this line's over

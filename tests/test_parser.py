@@ -19,8 +19,20 @@ def test_corpus_round_trips_byte_for_byte(path):
     for line in config.lines:
         assert line.start == position
         assert text[line.start : line.end] == line.to_text()
+        assert_parts_print_the_line(line)
         position = line.end
     assert position == len(text)
+
+
+def assert_parts_print_the_line(line):
+    """The splitter's promise: indent, words, blanks and comment join back to the line's
+    text, and each word sits at its offsets (``to_text()`` prints the text it keeps)."""
+    indent, words, seps, comment, _ = line.parts
+    assert indent + "".join(raw + sep for (raw, _), sep in zip(words, seps)) + comment == line.text
+    assert [(w.raw, w.start) for w in line.words] == [(raw, line.start + i) for raw, i in words]
+    for word in line.words:
+        assert line.text[word.start - line.start : word.end - line.start] == word.raw
+    assert line.indent == indent and line.comment == comment
 
 
 def test_corpus_has_every_file():
@@ -247,7 +259,7 @@ def test_reused_words_are_the_words_a_fresh_parse_cuts():
     new = parse(new_text)
     reuse_words(new, old)
     assert new.lines[0].words is old.lines[0].words  # same text, same place: shared
-    assert "words" not in new.lines[3].__dict__  # same text, moved: offsets differ, cut again
+    assert not new.lines[3].words_cut  # same text, moved: offsets differ, cut again
     assert new.lines[3].parts is old.lines[3].parts
     fresh = parse(new_text)
     assert [line.words for line in new.lines] == [line.words for line in fresh.lines]

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from haproxy_lint import parse
 from haproxy_lint.model import SECTION_KINDS
 
+from .test_parser import assert_parts_print_the_line
+
 BLANK = st.text(alphabet=" \t\x0b\x0c", min_size=1, max_size=3)
 INDENT = st.text(alphabet=" \t", max_size=4)
 PLAIN = st.from_regex(r"[a-zA-Z0-9_./:,()\[\]{}=+!-]{1,8}", fullmatch=True)
@@ -83,6 +85,8 @@ def test_generated_configs_round_trip_and_type_correctly(case):
     text, expected = case
     config = parse(text)
     assert config.to_text() == text
+    for line in config.lines:
+        assert_parts_print_the_line(line)
     assert not config.errors
     # a text ending in a blank line may hold one line fewer than was generated
     seen = [(l.kind, l.values if l.kind not in ("comment", "blank") else None) for l in config.lines]
