@@ -81,12 +81,19 @@ def _cache_path(grammar: str) -> str | None:
     return os.path.join(folder, f"grammar-{digest}.lark-cache")
 
 
-def parse(text: str, path: str | os.PathLike[str] | None = None) -> Config:
-    """Parse configuration text into a :class:`~haproxy_lint.model.Config`.
+def parse(text: str, path: str | os.PathLike[str] | None = None, *, strict: bool = True) -> Config:
+    """Parse configuration text into a :class:`Config`: typed, lossless, unlinted.
 
-    ``path`` is only used in error messages and diagnostics. Raises :class:`ParseError` for an
-    unterminated quote or a broken ``.if``/``.endif`` structure; unknown keywords are never an
-    error. ``parse(text).to_text() == text`` for every text that parses.
+    ``path`` only names the text in errors and diagnostics. ``parse(text).to_text() == text``
+    for every text that parses; unknown keywords are never an error (rules judge them).
+
+    Raises :class:`ParseError` (1-based ``line`` and ``column``, a one-line ``message``) for
+    what makes HAProxy refuse to read the file: a NUL byte, an ``.if``/``.elif``/``.else``/
+    ``.endif`` structure that does not nest, ``.if`` blocks nested 100 deep, and a line whose
+    quote is never closed. :func:`lint` and :func:`fix` refuse exactly these texts, with the
+    same error. With ``strict=False`` the unclosed quotes are kept in :attr:`Config.errors`
+    instead (the rest of the file can still be examined, as HAProxy reads on to report more
+    of them); the others still raise.
     """
     name = os.fspath(path) if path is not None else None
     if "\0" in text:
@@ -100,7 +107,10 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Config:
             tree = _lark().parse(text)
         except UnexpectedInput as exc:
             raise _structure_error(text, exc, name) from None
-        return _Builder(text, name).build(tree)
+        config = _Builder(text, name).build(tree)
+    if strict and config.errors:
+        raise config.errors[0]
+    return config
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -174,9 +184,13 @@ def decode_text(data: bytes, name: str | None) -> str:
         ) from None
 
 
-def parse_file(path: str | os.PathLike[str]) -> Config:
-    """Read and parse a configuration file."""
-    return parse(read_text(path), path)
+def parse_file(path: str | os.PathLike[str], *, strict: bool = True) -> Config:
+    """Read and parse a configuration file: :func:`read_text`, then :func:`parse`.
+
+    Raises :class:`ParseError` for a file that cannot be read and for text :func:`parse`
+    refuses (``strict`` as there).
+    """
+    return parse(read_text(path), path, strict=strict)
 
 
 class _Builder:

@@ -16,7 +16,7 @@ FILES = corpus_files()
 
 
 def _config(path):
-    return parse(read_corpus(path), path.name)
+    return parse(read_corpus(path), path.name, strict=False)
 
 
 @pytest.fixture(scope="module")
