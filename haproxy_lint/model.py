@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Callable, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -83,12 +83,15 @@ def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
     return obj
 
 
-class lazy:
+_T = TypeVar("_T")
+
+
+class lazy(Generic[_T]):
     """A cached property without ``functools.cached_property``'s lock (slow on Python 3.11):
     computed on first access, then stored in the instance's ``__dict__``. The parser is the
     only producer of these models, and a value computed twice would be the same."""
 
-    def __init__(self, fn: Any) -> None:
+    def __init__(self, fn: Callable[[Any], _T]) -> None:
         self.fn = fn
         self.name = fn.__name__
         self.__doc__ = fn.__doc__
@@ -96,9 +99,9 @@ class lazy:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj: Any, cls: type | None = None) -> Any:
+    def __get__(self, obj: Any, cls: type | None = None) -> _T:  # (typed for instances)
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         value = obj.__dict__[self.name] = self.fn(obj)
         return value
 
