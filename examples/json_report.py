@@ -2,8 +2,8 @@
 
 Every public data type is a pydantic model: ``Diagnostic.model_dump(mode="json")`` gives a
 plain dictionary (``code``, ``name``, ``severity``, ``message``, ``path``, ``line``,
-``column``, ``end_line``, ``end_column`` and ``fix``; the offsets ``start``/``end`` are left
-out). A file that cannot be read or parsed becomes an entry of ``errors``, with the place
+``column``, ``end_line``, ``end_column`` and ``fix``; the diagnostic's offsets ``start`` and
+``end`` are left out, its fix's edits keep theirs). A file that cannot be read or parsed becomes an entry of ``errors``, with the place
 :class:`~haproxy_lint.ParseError` gives. (``haproxy-lint --format json`` prints a similar
 document, with the fixes' edits as lines and columns.)
 

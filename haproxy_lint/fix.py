@@ -31,7 +31,7 @@ MAX_ROUNDS = 10
 
 
 class FixLoopError(RuntimeError):
-    """The fixes kept changing the text after :data:`MAX_ROUNDS` rounds: a bug in a rule."""
+    """The fixes kept changing the text after :data:`MAX_ROUNDS` (10) rounds: a bug in a rule."""
 
 
 class FixResult(BaseModel):

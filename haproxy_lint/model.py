@@ -315,9 +315,10 @@ class Config(BaseModel):
     ``preamble`` holds the directives that come before the first section (HAProxy rejects them,
     a rule reports them). ``path`` is where the text came from, if it came from a file.
 
-    ``errors`` lists the lines HAProxy would refuse to read (an unterminated quote). Like
-    HAProxy, the parser reports such a line and reads on, so the rest of the file can still be
-    examined; :meth:`check` raises the first of them.
+    ``errors`` lists the lines HAProxy would refuse to read (an unterminated quote), when
+    ``parse(text, strict=False)`` kept them instead of raising the first: like HAProxy, which
+    reports such a line and reads on, so the rest of the file can still be examined;
+    :meth:`check` raises the first of them.
     """
 
     model_config = ConfigDict(frozen=True, defer_build=True, arbitrary_types_allowed=True, ignored_types=(lazy,))

@@ -94,6 +94,10 @@ class Settings(BaseModel):
     ``HL``; ``ALL`` = ``HL``); as in ruff, the most specific matching entry decides, and
     ``ignore`` wins a tie. ``severity`` overrides a rule's default severity by code.
     ``target_version`` is the HAProxy version the configuration is written for.
+
+    A settings file spells the fields with dashes (``target-version``, ``extend-select``,
+    ``per-file-ignores``...; ``thresholds`` take durations: ``recovery: 90s``), and so may
+    :meth:`model_validate`; the constructor takes the Python names.
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
