@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from .diagnostics import Diagnostic
 from .model import Config, paused_gc
@@ -90,7 +90,7 @@ def _lint(
     kept: list[Diagnostic] = []
     silenced: list[Diagnostic] = []
     targets = configs if report_on is None else report_on
-    run_cache: dict = {}
+    run_cache: dict[Hashable, object] = {}
     seen: set[Diagnostic] = set()
     for config in targets:
         found: list[Diagnostic] = []

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 from functools import lru_cache
+from typing import cast
 from importlib.resources import files
 
 from lark import Lark, Token, Tree
@@ -42,8 +43,9 @@ _COND_KINDS = frozenset({"if", "elif", "else", "endif"})
 _BLANKS = " \t\x0b\x0c\r"
 
 
-def _new_line(fields: dict) -> Line:
-    return _trusted(Line, fields)
+def _new_line(fields: dict[str, object]) -> Line:
+    line: Line = _trusted(Line, fields)
+    return line
 
 
 @lru_cache(maxsize=1)
@@ -203,10 +205,10 @@ class _Builder:
         self.errors: list[ParseError] = []
         self.bom = ""
 
-    def build(self, tree: Tree) -> Config:
+    def build(self, tree: Tree[Token]) -> Config:
         self._walk(tree.children, 0)
         sections, preamble = _group(self.lines)
-        return _trusted(
+        config: Config = _trusted(
             Config,
             {
                 "path": self.path,
@@ -217,12 +219,13 @@ class _Builder:
                 "errors": tuple(self.errors),
             },
         )
+        return config
 
-    def _walk(self, children: list, depth: int) -> None:
+    def _walk(self, children: list[Tree[Token] | Token], depth: int) -> None:
         for child in children:
-            if type(child) is not Token:  # a cond_block
+            if not isinstance(child, Token):  # a cond_block
                 if depth + 1 >= MAX_NESTED_CONDS:  # (so this recursion stays shallow)
-                    raise _too_deep(child.children[0], self.path)
+                    raise _too_deep(cast(Token, child.children[0]), self.path)
                 self._walk(child.children, depth + 1)
             elif child.type == "LINES":
                 self._plain_lines(child, depth)
@@ -232,7 +235,7 @@ class _Builder:
                 kind = _KIND_OF_TOKEN[child.type]
                 # .if/.elif/.else/.endif lines sit at the depth of the block that holds them.
                 line_depth = depth - 1 if kind in _COND_KINDS else depth
-                self._add(child.value, child.start_pos, child.line, kind, line_depth)
+                self._add(child.value, child.start_pos or 0, child.line or 1, kind, line_depth)
 
     def _plain_lines(self, token: Token, depth: int) -> None:
         """Cut a run of ordinary lines into directive, comment and blank lines.
@@ -242,8 +245,8 @@ class _Builder:
         """
         lines = self.lines
         new = _new_line
-        offset: int = token.start_pos
-        number: int = token.line
+        offset: int = token.start_pos or 0  # (never None: the grammar keeps positions)
+        number: int = token.line or 1
         pieces = token.value.split("\n")
         last = len(pieces) - 1
         for index, text in enumerate(pieces):
