@@ -9,7 +9,10 @@ The public API::
     result = haproxy_lint.fix(text)              # result.text: the text with safe fixes applied
     settings = haproxy_lint.Settings(select=["HL1"], target_version="2.8")
 
-Everything not listed in ``__all__`` is private and may change.
+The names in ``__all__`` are the public API, typed (the package ships ``py.typed``) and
+documented in docs/library.md, which is generated from these docstrings. Everything else
+(other modules, names with a leading underscore, the command line's internals) is private
+and may change in any release.
 """
 
 __version__ = "0.1.0"
@@ -17,11 +20,11 @@ __version__ = "0.1.0"
 from .diagnostics import Diagnostic, Edit, Fix, Severity
 from .effective import Proxy, Setting
 from .errors import ParseError
-from .fix import FixResult, fix
+from .fix import FixLoopError, FixResult, fix
 from .linter import lint, lint_configs
 from .model import Config, Line, Section, Word
 from .parser import parse, parse_file, read_text
-from .registry import all_rules, get_rule
+from .registry import RuleError, all_rules, get_rule
 from .rule import Context, Rule
 from .settings import Settings, Thresholds
 from .views import Acl, Address, Bind, Param, Route, Server, parse_address, parse_duration
@@ -35,6 +38,7 @@ __all__ = [
     "Diagnostic",
     "Edit",
     "Fix",
+    "FixLoopError",
     "FixResult",
     "Line",
     "Param",
@@ -42,6 +46,7 @@ __all__ = [
     "Proxy",
     "Route",
     "Rule",
+    "RuleError",
     "Section",
     "Server",
     "Setting",

@@ -1,4 +1,8 @@
-"""What rules report: diagnostics, and the fixes they may carry."""
+"""What rules report: diagnostics, and the fixes they may carry.
+
+All are frozen pydantic models: ``diagnostic.model_dump_json()`` serialises one (``start``
+and ``end``, offsets into the text, are left out of the dump; ``line``/``column`` are in it).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
+        """2 for error, 1 for warning, 0 for info: compare severities with it."""
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
@@ -57,10 +62,12 @@ class Fix(BaseModel):
 
     @property
     def start(self) -> int:
+        """The smallest offset an edit touches."""
         return min(edit.start for edit in self.edits)
 
     @property
     def end(self) -> int:
+        """The largest offset an edit touches."""
         return max(edit.end for edit in self.edits)
 
 
@@ -87,5 +94,6 @@ class Diagnostic(BaseModel):
     fix: Fix | None = None
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """``(path, line, column, code)``: the order :func:`lint` returns diagnostics in."""
         return (self.path or "", self.line, self.column, self.code)

@@ -6,10 +6,14 @@ __all__ = ["ParseError"]
 
 
 class ParseError(Exception):
-    """A configuration that cannot be read or parsed, with where the problem is.
+    """A configuration that cannot be read or parsed, and where the problem is.
 
-    ``line`` and ``column`` are 1-based; both are ``None`` when the problem has no place in the
-    text (a missing file). ``source_line`` is the offending line's text, for a caret display.
+    ``message`` is one line, without the place; ``str(error)`` is ``path:line:column:
+    message`` (``<string>`` for text given without a path).
+    ``line`` and ``column`` are 1-based; both are ``None`` when the problem has no place in
+    the text (a missing file). ``source_line`` is the offending line's text, for a caret
+    display. Raised by :func:`parse`, :func:`parse_file`, :func:`read_text`, and by
+    :func:`lint` and :func:`fix` for the texts :func:`parse` refuses.
     """
 
     def __init__(
@@ -29,7 +33,7 @@ class ParseError(Exception):
         self.source_line = source_line
 
     def location(self) -> str:
-        """``path:line:col`` (or as much of it as is known)."""
+        """``path:line:column``, or as much of it as is known (``<string>`` without a path)."""
         parts = [self.path or "<string>"]
         if self.line is not None:
             parts.append(str(self.line))

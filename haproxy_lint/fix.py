@@ -31,13 +31,17 @@ MAX_ROUNDS = 10
 
 
 class FixLoopError(RuntimeError):
-    """The fixes kept changing the text after :data:`MAX_ROUNDS` rounds: a bug in a rule."""
+    """The fixes kept changing the text after :data:`MAX_ROUNDS` (10) rounds: a bug in a rule."""
 
 
 class FixResult(BaseModel):
-    """What :func:`fix` did: the new text, the diagnostics whose fixes were applied (in the
-    text of the round they were found in), the ones still there, and fixes dropped because
-    their result did not parse."""
+    """What :func:`fix` did.
+
+    ``text`` is the fixed text; ``applied`` the diagnostics whose fixes were applied (their
+    positions are in the text of the round they were found in, not in ``text``);
+    ``remaining`` the diagnostics of ``text``, sorted by position; ``broken`` fixes dropped
+    because their result did not parse (a bug in their rule).
+    """
 
     model_config = ConfigDict(frozen=True, defer_build=True)
 
@@ -48,6 +52,7 @@ class FixResult(BaseModel):
 
     @property
     def changed(self) -> bool:
+        """Whether any fix was applied (``text`` differs from the input)."""
         return bool(self.applied)
 
 
@@ -118,14 +123,16 @@ def fix(
     context: Sequence[Config] = (),
     position: int = 0,
 ) -> FixResult:
-    """Apply every applicable fix until none is left.
+    """Apply every applicable fix until none is left; the input is not changed.
 
-    Only safe fixes are applied unless ``unsafe`` is true. ``context`` holds the other files
-    HAProxy reads with this one, in the order it reads them (their sections count, e.g. a
-    ``stats socket`` in another file; they are not changed), and ``position`` is where this
-    file comes among them (a ``defaults`` section reaches the files after it). Raises
-    :class:`ParseError` if the input itself does not parse, :class:`FixLoopError` if the
-    fixes never settle.
+    Only safe fixes are applied unless ``unsafe`` is true. ``source`` and ``path`` are as for
+    :func:`lint`; the result's ``text`` is the fixed text (writing it back is the caller's
+    business). ``context`` holds the other files HAProxy reads with this one, in the order it
+    reads them (their sections count, e.g. a ``stats socket`` in another file; they are not
+    changed), and ``position`` is where this file comes among them (a ``defaults`` section
+    reaches the files after it). Raises :class:`ParseError` for input :func:`lint` refuses,
+    :class:`FixLoopError` if the fixes never settle (a bug). A fix whose result would not
+    parse is never applied: it is listed in :attr:`FixResult.broken`.
     """
     settings = settings or Settings()
     config = parse(source, path) if isinstance(source, str) else source

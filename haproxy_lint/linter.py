@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from .diagnostics import Diagnostic
 from .model import Config, paused_gc
@@ -48,8 +48,11 @@ def lint(
 ) -> list[Diagnostic]:
     """Lint a configuration given as text or as a parsed :class:`Config`.
 
-    Returns the diagnostics sorted by position. Raises :class:`ParseError` when the text does
-    not parse (including a line HAProxy could not read, see :attr:`Config.errors`).
+    Returns the diagnostics the enabled rules find (``settings``, default
+    ``Settings()``), sorted by position, less those a suppression comment or
+    ``per_file_ignores`` silences. ``path`` names the text in diagnostics (and is what
+    ``per_file_ignores`` matches). Raises :class:`ParseError` for text :func:`parse` refuses,
+    and for a :class:`Config` with :attr:`~Config.errors` (from ``parse(..., strict=False)``).
     """
     with paused_gc():  # parsing and linting under one pause: see model.paused_gc
         config = parse(source, path) if isinstance(source, str) else source
@@ -65,11 +68,13 @@ def lint_configs(
 ) -> list[Diagnostic]:
     """Lint several files that HAProxy reads together (``haproxy -f a.cfg -f b.cfg``).
 
-    Rules see all of ``configs`` (a backend defined in one file satisfies a ``use_backend``
+    ``configs`` in the order HAProxy reads them (a ``defaults`` section reaches the files
+    after it). Rules see all of ``configs`` (a backend defined in one file satisfies a ``use_backend``
     in another); findings are reported for the files in ``report_on`` (default: all).
     Findings silenced by a suppression comment or ``per-file-ignores`` are left out.
     ``fixable`` runs only the rules that offer fixes (``True``) or only the others (``False``):
     the fixer lints in those two halves, to skip the second when fixes change the text.
+    Raises :class:`ParseError` if one of ``configs`` has :attr:`~Config.errors`.
     """
     return lint_with_suppressed(configs, settings, report_on=report_on, fixable=fixable)[0]
 
@@ -99,7 +104,7 @@ def _lint(
     kept: list[Diagnostic] = []
     silenced: list[Diagnostic] = []
     targets = configs if report_on is None else report_on
-    run_cache: dict = {}
+    run_cache: dict[Hashable, object] = {}
     seen: set[Diagnostic] = set()
     for config in targets:
         found: list[Diagnostic] = []

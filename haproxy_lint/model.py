@@ -24,7 +24,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from sys import intern as _intern
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .errors import ParseError
 from .words import SPECIAL as _QUOTING, SplitLine, first_value, split_line, unquote
@@ -92,12 +92,15 @@ def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
     return obj
 
 
-class lazy:
+_T = TypeVar("_T")
+
+
+class lazy(Generic[_T]):
     """A cached property without ``functools.cached_property``'s lock (slow on Python 3.11):
     computed on first access, then stored in the instance's ``__dict__``. For the pydantic
     views; the tree's classes have slots and cache in them."""
 
-    def __init__(self, fn: Any) -> None:
+    def __init__(self, fn: Callable[[Any], _T]) -> None:
         self.fn = fn
         self.name = fn.__name__
         self.__doc__ = fn.__doc__
@@ -105,9 +108,9 @@ class lazy:
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj: Any, cls: type | None = None) -> Any:
+    def __get__(self, obj: Any, cls: type | None = None) -> _T:  # (typed for instances)
         if obj is None:
-            return self
+            return self  # type: ignore[return-value]
         value = obj.__dict__[self.name] = self.fn(obj)
         return value
 
@@ -148,7 +151,7 @@ class _Node:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields) + ")"
 
-    def model_dump(self, **_: Any) -> dict[str, Any]:
+    def model_dump(self, **_: object) -> dict[str, object]:
         """The node as a dict of its fields (as the pydantic models of earlier versions gave)."""
         return {name: _dump(getattr(self, name)) for name in self._dumped}
 
@@ -181,6 +184,7 @@ class Word(_Node):
 
     @property
     def end(self) -> int:
+        """Offset just past the word in the configuration's text (computed, not stored)."""
         return self.start + len(self.raw)
 
     def _key(self) -> tuple:
@@ -442,9 +446,10 @@ class Config(_Node):
     ``preamble`` holds the directives that come before the first section (HAProxy rejects them,
     a rule reports them). ``path`` is where the text came from, if it came from a file.
 
-    ``errors`` lists the lines HAProxy would refuse to read (an unterminated quote). Like
-    HAProxy, the parser reports such a line and reads on, so the rest of the file can still be
-    examined; :meth:`check` raises the first of them.
+    ``errors`` lists the lines HAProxy would refuse to read (an unterminated quote), when
+    ``parse(text, strict=False)`` kept them instead of raising the first: like HAProxy, which
+    reports such a line and reads on, so the rest of the file can still be examined;
+    :meth:`check` raises the first of them.
     """
 
     # _index: the shared index (haproxy_lint.index) of this configuration linted alone

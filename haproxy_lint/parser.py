@@ -12,13 +12,14 @@ import os
 import re
 import stat
 from functools import lru_cache
+from typing import cast
 from importlib.resources import files
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import ParseError
-from .model import Config, Line, Section, paused_gc
+from .model import Config, Line, LineKind, Section, paused_gc
 
 __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX_NESTED_CONDS"]
 
@@ -27,7 +28,7 @@ __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX
 #: blocks too, as HAProxy counts it.
 MAX_NESTED_CONDS = 100
 
-_KIND_OF_TOKEN = {
+_KIND_OF_TOKEN: dict[str, LineKind] = {
     "SECTION": "section",
     "DIRECTIVE": "directive",
     "MESSAGE": "message",
@@ -77,12 +78,19 @@ def _cache_path(grammar: str) -> str | None:
     return os.path.join(folder, f"grammar-{digest}.lark-cache")
 
 
-def parse(text: str, path: str | os.PathLike[str] | None = None) -> Config:
-    """Parse configuration text into a :class:`~haproxy_lint.model.Config`.
+def parse(text: str, path: str | os.PathLike[str] | None = None, *, strict: bool = True) -> Config:
+    """Parse configuration text into a :class:`Config`: typed, lossless, unlinted.
 
-    ``path`` is only used in error messages and diagnostics. Raises :class:`ParseError` for an
-    unterminated quote or a broken ``.if``/``.endif`` structure; unknown keywords are never an
-    error. ``parse(text).to_text() == text`` for every text that parses.
+    ``path`` only names the text in errors and diagnostics. ``parse(text).to_text() == text``
+    for every text that parses; unknown keywords are never an error (rules judge them).
+
+    Raises :class:`ParseError` (1-based ``line`` and ``column``, a one-line ``message``) for
+    what makes HAProxy refuse to read the file: a NUL byte, an ``.if``/``.elif``/``.else``/
+    ``.endif`` structure that does not nest, ``.if`` blocks nested 100 deep, and a line whose
+    quote is never closed. :func:`lint` and :func:`fix` refuse exactly these texts, with the
+    same error. With ``strict=False`` the unclosed quotes are kept in :attr:`Config.errors`
+    instead (the rest of the file can still be examined, as HAProxy reads on to report more
+    of them); the others still raise.
     """
     name = os.fspath(path) if path is not None else None
     if "\0" in text:
@@ -96,7 +104,10 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Config:
             tree = _lark().parse(text)
         except UnexpectedInput as exc:
             raise _structure_error(text, exc, name) from None
-        return _Builder(text, name).build(tree)
+        config = _Builder(text, name).build(tree)
+    if strict and config.errors:
+        raise config.errors[0]
+    return config
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -170,9 +181,13 @@ def decode_text(data: bytes, name: str | None) -> str:
         ) from None
 
 
-def parse_file(path: str | os.PathLike[str]) -> Config:
-    """Read and parse a configuration file."""
-    return parse(read_text(path), path)
+def parse_file(path: str | os.PathLike[str], *, strict: bool = True) -> Config:
+    """Read and parse a configuration file: :func:`read_text`, then :func:`parse`.
+
+    Raises :class:`ParseError` for a file that cannot be read and for text :func:`parse`
+    refuses (``strict`` as there).
+    """
+    return parse(read_text(path), path, strict=strict)
 
 
 class _Builder:
@@ -185,16 +200,16 @@ class _Builder:
         self.errors: list[ParseError] = []
         self.bom = ""
 
-    def build(self, tree: Tree) -> Config:
+    def build(self, tree: Tree[Token]) -> Config:
         self._walk(tree.children, 0)
         sections, preamble = _group(self.lines)
         return Config(self.path, self.bom, tuple(self.lines), tuple(sections), tuple(preamble), tuple(self.errors))
 
-    def _walk(self, children: list, depth: int) -> None:
+    def _walk(self, children: list[Tree[Token] | Token], depth: int) -> None:
         for child in children:
-            if type(child) is not Token:  # a cond_block
+            if not isinstance(child, Token):  # a cond_block
                 if depth + 1 >= MAX_NESTED_CONDS:  # (so this recursion stays shallow)
-                    raise _too_deep(child.children[0], self.path)
+                    raise _too_deep(cast(Token, child.children[0]), self.path)
                 self._walk(child.children, depth + 1)
             elif child.type == "LINES":
                 self._plain_lines(child, depth)
@@ -204,7 +219,7 @@ class _Builder:
                 kind = _KIND_OF_TOKEN[child.type]
                 # .if/.elif/.else/.endif lines sit at the depth of the block that holds them.
                 line_depth = depth - 1 if kind in _COND_KINDS else depth
-                self._add(child.value, child.start_pos, child.line, kind, line_depth)
+                self._add(child.value, child.start_pos or 0, child.line or 1, kind, line_depth)
 
     def _plain_lines(self, token: Token, depth: int) -> None:
         """Cut a run of ordinary lines into directive, comment and blank lines.
@@ -214,8 +229,8 @@ class _Builder:
         """
         lines = self.lines
         new = Line
-        offset: int = token.start_pos
-        number: int = token.line
+        offset: int = token.start_pos or 0  # (never None: the grammar keeps positions)
+        number: int = token.line or 1
         pieces = token.value.split("\n")
         last = len(pieces) - 1
         for index, text in enumerate(pieces):
@@ -229,6 +244,7 @@ class _Builder:
             else:
                 eol = "\n"
             first = text.lstrip(_BLANKS)[:1]
+            kind: LineKind
             if first == "#":
                 kind = "comment"
                 keyword = ""
@@ -248,7 +264,7 @@ class _Builder:
             offset = end
             number += 1
 
-    def _add(self, raw: str, start: int, number: int, kind: str, depth: int) -> None:
+    def _add(self, raw: str, start: int, number: int, kind: LineKind, depth: int) -> None:
         if raw.endswith("\n"):
             eol = "\r\n" if raw.endswith("\r\n") else "\n"
             text = raw[: -len(eol)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, ClassVar, TypeVar, Union
+from typing import ClassVar, TypeVar, Union, cast
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from .effective import Proxy, Setting
@@ -78,7 +78,9 @@ class Context:
     """What a rule can see: the configuration, the settings, and helpers to report findings.
 
     ``configs`` holds every file linted together (HAProxy reads several ``-f`` files as one
-    configuration), ``config`` the one being checked now.
+    configuration), ``config`` the one being checked now. The engine makes one per file and
+    run; a rule's own tests may make one (``Context(parse(text), Settings())``) and call
+    :meth:`Rule.check` with it.
     """
 
     def __init__(
@@ -86,7 +88,7 @@ class Context:
         config: Config,
         settings: Settings,
         configs: Sequence[Config] | None = None,
-        run_cache: dict[Hashable, Any] | None = None,
+        run_cache: dict[Hashable, object] | None = None,
     ) -> None:
         self.config = config
         self.settings = settings
@@ -95,7 +97,7 @@ class Context:
         #: ids of the edits built here that fall in another file (see :meth:`report`).
         self._foreign_edits: set[int] = set()
         # Shared by the contexts of one lint run (one per file), dropped when the run ends.
-        self._run_cache: dict[Hashable, Any] = {} if run_cache is None else run_cache
+        self._run_cache: dict[Hashable, object] = {} if run_cache is None else run_cache
 
     def memo(self, key: Hashable, compute: Callable[[], T], *, per_file: bool = True) -> T:
         """``compute()``, once per lint run (and per file unless ``per_file`` is false).
@@ -106,7 +108,7 @@ class Context:
         """
         full_key = (key, id(self.config) if per_file else None, self.settings.target_version)
         try:
-            return self._run_cache[full_key]
+            return cast(T, self._run_cache[full_key])
         except KeyError:
             value = self._run_cache[full_key] = compute()
             return value
@@ -228,6 +230,7 @@ class Context:
     # --- building fixes -------------------------------------------------------------------
 
     def fix(self, title: str, applicability: Applicability, *edits: Edit) -> Fix:
+        """A fix made of ``edits``; ``applicability`` is ``"safe"`` or ``"unsafe"``."""
         return Fix(title=title, applicability=applicability, edits=tuple(edits))
 
     def replace(self, target: Target, text: str) -> Edit:
@@ -250,6 +253,7 @@ class Context:
         return self._edit(line, last.end, last.end, " " + text)
 
     def delete_line(self, line: Line) -> Edit:
+        """Remove ``line``, its line ending included."""
         return self._edit(line, line.start, line.end, "")
 
 

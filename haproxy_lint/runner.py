@@ -209,7 +209,7 @@ def load_inputs(
             if path != "-" and os.path.isdir(path):
                 raise ParseError("folder holds no *.cfg file", path=name)
             text = _read_stdin(name) if path == "-" else read_text(path)
-            config = parse(text, name)
+            config = parse(text, name, strict=False)  # report every unreadable line, not only the first
         except ParseError as exc:
             report.errors.append(exc)
             continue

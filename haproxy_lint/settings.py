@@ -47,6 +47,12 @@ def version_matches(spec: str, version: tuple[int, int]) -> bool:
     return True
 
 
+# The fields spelt with dashes in settings files name those spellings as validation and
+# serialization aliases, not as ``alias``: type checkers read ``alias`` as the keyword the
+# constructor takes (dataclass_transform), and ``Settings(target_version="2.8")`` would not
+# type-check. Both spellings are accepted at run time (``populate_by_name``).
+
+
 class Thresholds(BaseModel):
     """Time limits of the detection and recovery rules (HL204, HL205), in milliseconds.
 
@@ -57,9 +63,9 @@ class Thresholds(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     #: A recovered server should be back in service within this time (rise x inter).
-    recovery_ms: int = Field(default=60_000, gt=0, alias="recovery")
+    recovery_ms: int = Field(default=60_000, gt=0, validation_alias="recovery", serialization_alias="recovery")
     #: A dead server should be taken out of service within this time (fall x inter).
-    detection_ms: int = Field(default=60_000, gt=0, alias="detection")
+    detection_ms: int = Field(default=60_000, gt=0, validation_alias="detection", serialization_alias="detection")
 
     @field_validator("recovery_ms", "detection_ms", mode="before")
     @classmethod
@@ -89,18 +95,22 @@ class Settings(BaseModel):
     tie. ``HL`` (the default) selects the rules that are on by default; the opt-in ones run
     when selected by their code, by a longer prefix (``HL7``) or by ``ALL``. ``severity`` overrides a rule's default severity by code.
     ``target_version`` is the HAProxy version the configuration is written for.
+
+    A settings file spells the fields with dashes (``target-version``, ``extend-select``,
+    ``per-file-ignores``...; ``thresholds`` take durations: ``recovery: 90s``), and so may
+    :meth:`model_validate`; the constructor takes the Python names.
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     select: list[str] = Field(default_factory=lambda: ["HL"])
     ignore: list[str] = Field(default_factory=list)
-    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
+    extend_select: list[str] = Field(default_factory=list, validation_alias="extend-select", serialization_alias="extend-select")
     severity: dict[str, Severity] = Field(default_factory=dict)
-    target_version: str = Field(default=DEFAULT_TARGET_VERSION, alias="target-version")
+    target_version: str = Field(default=DEFAULT_TARGET_VERSION, validation_alias="target-version", serialization_alias="target-version")
     thresholds: Thresholds = Field(default_factory=Thresholds)
     #: Glob pattern -> codes not reported in the files it matches (``legacy/*.cfg: [HL6]``).
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, validation_alias="per-file-ignores", serialization_alias="per-file-ignores")
     #: Glob patterns of files not to lint, even when a folder or pattern names them.
     exclude: list[str] = Field(default_factory=list)
     #: Read every path of a run as one configuration, as ``haproxy -f a.cfg -f b.cfg`` does
@@ -108,10 +118,10 @@ class Settings(BaseModel):
     together: bool = False
     #: Words a custom build knows beyond HAProxy's own tables (server or bind parameters,
     #: actions, fetches, converters): never reported as unknown.
-    extra_keywords: list[str] = Field(default_factory=list, alias="extra-keywords")
+    extra_keywords: list[str] = Field(default_factory=list, validation_alias="extra-keywords", serialization_alias="extra-keywords")
     #: Optional modules the HAProxy build lacks (``lua``, ``quic``, ``51d``, ``wurfl``, ``da``,
     #: ``ot``, ``otel``, ``spoe``, ``promex``...): their words are then reported as unknown.
-    build_without: list[str] = Field(default_factory=list, alias="build-without")
+    build_without: list[str] = Field(default_factory=list, validation_alias="build-without", serialization_alias="build-without")
     #: The folder of the settings file these came from; globs are relative to it.
     root: str | None = Field(default=None, exclude=True)
 

@@ -593,13 +593,24 @@ def _expect(condition: bool, message: str) -> None:
 
 
 def check_parse(text: str) -> Config | None:
-    """``parse`` round-trips or raises ``ParseError`` (with a sane position); ``None`` then."""
+    """``parse(strict=False)`` round-trips or raises ``ParseError`` (with a sane position);
+    ``None`` then. ``parse()`` (strict) raises the first of :attr:`Config.errors` if there are
+    any, and returns the same text otherwise."""
     try:
-        config = parse(text, PATH)
+        config = parse(text, PATH, strict=False)
     except ParseError as exc:
         _check_parse_error(exc, text)
         return None
     _expect(config.to_text() == text, "parse(text).to_text() != text")
+    try:
+        strict = parse(text, PATH)
+    except ParseError as exc:
+        _expect(bool(config.errors), f"parse() raised on a text without Config.errors: {exc}")
+        _expect(str(exc) == str(config.errors[0]), f"parse() raised {exc}, not the first of Config.errors {config.errors[0]}")
+        _check_parse_error(exc, text)
+    else:
+        _expect(not config.errors, "parse() accepted a text with Config.errors")
+        _expect(strict.to_text() == text, "parse(text).to_text() != text")
     return config
 
 

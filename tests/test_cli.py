@@ -72,6 +72,20 @@ def test_unterminated_quote_is_one_located_error_and_exit_two(capsys, tmp_path):
     assert "Traceback" not in out + err
 
 
+def test_every_unterminated_quote_of_a_file_is_reported(capsys, tmp_path):
+    """parse() raises the first line HAProxy cannot read; the command line still reports
+    them all, as HAProxy does (it reads on)."""
+    path = tmp_path / "q.cfg"
+    path.write_text('global\n    log "/dev/log\nbackend b\n    server s \'a:80\n')
+    code, out, err = cli(capsys, str(path))
+    assert code == 2 and "Traceback" not in out + err
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert errors == [
+        f"{path}:2:9: error: unterminated double quote: opened here, never closed on this line",
+        f"{path}:4:14: error: unterminated single quote: opened here, never closed on this line",
+    ]
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

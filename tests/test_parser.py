@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
-from haproxy_lint import ParseError, parse, parse_file, read_text
+from haproxy_lint import ParseError, fix, lint, parse, parse_file, read_text
 
 from .conftest import corpus_files, read_corpus
 
@@ -12,7 +15,7 @@ from .conftest import corpus_files, read_corpus
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
 def test_corpus_round_trips_byte_for_byte(path):
     text = read_corpus(path)
-    config = parse(text)
+    config = parse(text, strict=False)  # lossless even where a line cannot be read
     assert config.to_text() == text
     # every byte belongs to exactly one line: the lines tile the text
     position = len(config.bom)
@@ -190,9 +193,64 @@ def test_broken_conditional_blocks_are_located_errors(text, line, column, messag
     assert message in error.message
 
 
-def test_unterminated_quote_is_recorded_and_the_rest_still_parses():
+REFUSED = [
+    # (text, line, column, message start, raised even with strict=False)
+    ('global\n    log "/dev/log local0\n', 2, 9, "unterminated double quote", False),
+    ("global\n    log 'x\n", 2, 9, "unterminated single quote", False),
+    ("global\n    daemon\0\n", 2, 11, "stray NUL character", True),
+    ("global\n.endif\n", 2, 1, "'.endif' without a matching '.if'", True),
+    ("global\n.if 1\n", 2, 1, "'.if' block is never closed", True),
+    ("global\n.if 1\n.else\n.else\n.endif\n", 4, 1, "'.else' after '.else'", True),
+    (".if 1\n" * 100 + ".endif\n" * 100, 100, 1, "too many nested '.if'", True),
+]
+
+
+@pytest.mark.parametrize("text, line, column, message, always", REFUSED, ids=[r[3] for r in REFUSED])
+def test_parse_raises_what_lint_and_fix_refuse(text, line, column, message, always):
+    """parse() raises a ParseError for every text lint() and fix() refuse, with the same
+    one-line message and place; strict=False keeps only unterminated quotes for later."""
+    with pytest.raises(ParseError) as parsed:
+        parse(text, "x.cfg")
+    error = parsed.value
+    assert (error.path, error.line, error.column) == ("x.cfg", line, column)
+    assert error.message.startswith(message) and "\n" not in error.message
+    assert str(error) == f"x.cfg:{line}:{column}: {error.message}"
+    for refuse in (lambda: lint(text, path="x.cfg"), lambda: fix(text, path="x.cfg"), lambda: parse_file_of(text)):
+        with pytest.raises(ParseError) as caught:
+            refuse()
+        assert (caught.value.line, caught.value.column, caught.value.message) == (line, column, error.message)
+    if always:
+        with pytest.raises(ParseError):
+            parse(text, "x.cfg", strict=False)
+    else:
+        config = parse(text, "x.cfg", strict=False)
+        assert str(config.errors[0]) == str(error)
+        with pytest.raises(ParseError) as caught:  # and lint() of that Config refuses it too
+            lint(config)
+        assert str(caught.value) == str(error)
+
+
+def parse_file_of(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.cfg"
+        path.write_text(text, encoding="utf-8")
+        parse_file(path)
+
+
+def test_unterminated_quote_is_a_located_parse_error():
+    text = 'global\n    log "/dev/log local0\nbackend b\n    a \'b c\n'
+    with pytest.raises(ParseError) as info:
+        parse(text, "q.cfg")
+    error = info.value
+    assert (error.path, error.line, error.column) == ("q.cfg", 2, 9)
+    assert error.message == "unterminated double quote: opened here, never closed on this line"
+    assert str(error) == "q.cfg:2:9: " + error.message
+    assert error.source_line == '    log "/dev/log local0'
+
+
+def test_unterminated_quote_is_recorded_and_the_rest_still_parses_when_not_strict():
     text = 'global\n    log "/dev/log local0\nbackend b\n'
-    config = parse(text, "q.cfg")
+    config = parse(text, "q.cfg", strict=False)
     assert config.to_text() == text
     assert [s.kind for s in config.sections] == ["global", "backend"]
     (error,) = config.errors
@@ -203,7 +261,7 @@ def test_unterminated_quote_is_recorded_and_the_rest_still_parses():
 
 
 def test_single_quote_unterminated():
-    config = parse("global\n    a 'b c\n")
+    config = parse("global\n    a 'b c\n", strict=False)
     assert config.errors[0].column == 7
     assert "single quote" in config.errors[0].message
 

@@ -45,3 +45,19 @@ def test_the_vocabulary_example_is_the_real_output(capsys, monkeypatch):
         main(["--target-version", "2.6", "--select", "HL9", "fixtures/examples/typos.cfg"])
     printed = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("  ")]
     assert shown == printed
+
+
+def test_the_library_example_runs(capsys):
+    """The README's "As a library" block runs as written, on the bundled example."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## As a library\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    scope = {"text": (ROOT / "fixtures" / "examples" / "haproxy.cfg").read_text(encoding="utf-8")}
+    exec(compile(block, "README.md", "exec"), scope)
+    assert "web web1 True 5000 3" in capsys.readouterr().out.splitlines()
+    assert any(d.code == "HL102" for d in scope["diagnostics"]) and scope["result"].changed
+
+
+def test_the_readme_links_the_library_reference_and_changelog():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in ("docs/library.md", "CHANGELOG.md", "examples"):
+        assert f"]({target})" in text and (ROOT / target).exists(), target

@@ -207,7 +207,7 @@ def _suppression_comments(source: str, path: str) -> Suppressions | None:
     """The suppression comments of a file, to tell findings they silence (``inSource``) from
     those per-file-ignores drops (``external``)."""
     try:
-        return collect(parse(source, path))
+        return collect(parse(source, path, strict=False))
     except ParseError:
         return None
 
