@@ -25,6 +25,7 @@ from ..diagnostics import Diagnostic, Edit, Severity
 from ..effective import Proxy, nearest_in_chain
 from ..model import Line, Section, Word
 from ..rule import Context, Rule
+from ..views import Param, Server
 
 # Options that choose the health-check type; the last one in a section wins.
 CHECK_OPTIONS = frozenset(
@@ -390,14 +391,96 @@ def _server_host(server) -> str | None:
 
 def ruleset_users(ctx: Context) -> dict[int, list[Proxy]]:
     """The backends and listens using each HTTP-check ruleset, by ``id()`` of its owner."""
-    users: dict[int, list[Proxy]] = {}
-    for proxy in ctx.proxies:
-        if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
-            continue
-        owner = http_owner(proxy)
-        if owner is not None:
-            users.setdefault(id(owner), []).append(proxy)
-    return users
+
+    def compute() -> dict[int, list[Proxy]]:
+        users: dict[int, list[Proxy]] = {}
+        for proxy in ctx.proxies:
+            if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
+                continue
+            owner = http_owner(proxy)
+            if owner is not None:
+                users.setdefault(id(owner), []).append(proxy)
+        return users
+
+    return ctx.memo("http-ruleset-users", compute)
+
+
+# --- the protocol a check request goes in ---------------------------------------------------
+
+#: Multiplexer protocols of HTTP mode, as `proto` and `check-proto` name them (`none` is TCP).
+HTTP_MUXES = frozenset({"h1", "h2", "fcgi"})
+
+
+def check_proto(server: Server) -> Param | None:
+    """The parameter that chooses the protocol of the server's HTTP checks: `check-proto`, else
+    `proto` when it names an HTTP protocol (HAProxy's init_srv_check(), 2.4 and later, gives
+    HTTP checks the server's protocol then; 2.2 gives it whatever it is). ``None`` when
+    HAProxy chooses: HTTP/1.1, or what ALPN agrees on over TLS."""
+    param = server.get("check-proto")
+    if param is not None:
+        return param
+    param = server.get("proto")
+    return param if param is not None and param.value in HTTP_MUXES else None
+
+
+def connect_of(section: Section, request: Request) -> Line | None:
+    """The `http-check connect` rule whose connection carries ``request``; ``None`` for the
+    implicit connect, which uses the server's own settings."""
+    rules = [line for line in http_rule_lines(section) if _action(line) in ("connect", "send", "expect")]
+    if request.send is None:
+        # The request of `option httpchk` alone goes right after the first rule if that is a
+        # connect, else first.
+        return rules[0] if rules and _action(rules[0]) == "connect" else None
+    before = [line for line in rules if _action(line) == "connect" and line.start < request.send.line.start]
+    return before[-1] if before else None
+
+
+def http2_reason(connect: Line | None, server: Server) -> Param | Word | None:
+    """What sends a check request over this connection to ``server`` in HTTP/2: `proto h2` on
+    the connect rule, or (implicit connect, or `connect default`) the server's `check-proto
+    h2` or `proto h2`. ``None`` when it goes in HTTP/1 (a connect rule without `proto` or
+    `default` lets HAProxy choose, which is HTTP/1.1 in clear text)."""
+    if connect is not None:
+        words = connect.words
+        for i in range(2, len(words) - 1):
+            if words[i].value == "proto":
+                return words[i + 1] if words[i + 1].value == "h2" else None
+        if not any(word.value == "default" for word in words[2:]):
+            return None
+    param = check_proto(server)
+    return param if param is not None and param.value == "h2" else None
+
+
+@dataclass
+class RequestUse:
+    """A request of a ruleset and the checked servers it goes to, over HTTP/2 or not."""
+
+    request: Request
+    connect: Line | None
+    #: Servers that get it over HTTP/2, with their backend and what makes it HTTP/2.
+    http2: list[tuple[Proxy, Server, Param | Word]] = field(default_factory=list)
+    #: Servers that get it over HTTP/1.
+    http1: list[tuple[Proxy, Server]] = field(default_factory=list)
+
+
+def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
+    """The requests of ``owner``'s own ruleset, each with the checked servers it goes to."""
+    section = owner.section
+    users = ruleset_users(ctx).get(id(owner), [])
+    uses = []
+    for request in requests_of(section):
+        use = RequestUse(request, connect_of(section, request))
+        for proxy in users:
+            for server in proxy.servers:
+                if not server.check:
+                    continue
+                reason = http2_reason(use.connect, server)
+                if reason is not None:
+                    use.http2.append((proxy, server, reason))
+                else:
+                    use.http1.append((proxy, server))
+        uses.append(use)
+    return uses
 
 
 def known_host(users: list[Proxy]) -> str | None:
@@ -412,6 +495,23 @@ def known_host(users: list[Proxy]) -> str | None:
     if len(names) != 1:
         return None
     return names.pop()
+
+
+def host_header_fix(ctx: Context, section: Section, request: Request, host: str):
+    """An unsafe fix adding ``Host: <host>`` to a check request: ``hdr Host`` on its
+    ``http-check send``, or a new ``http-check send hdr Host`` line where the request of
+    ``option httpchk`` goes (``None`` where the layout makes that unsafe)."""
+    opt = request.option
+    if opt is not None and (opt.smuggled or opt.host_arg is not None):
+        return None  # HL102 moves the hidden headers first; this fix applies after it
+    title = f"add `hdr Host {host}` to the health-check request"
+    if request.send is not None:
+        return ctx.fix(title, "unsafe", ctx.append_words(request.send.line, f"hdr Host {host}"))
+    anchor = send_anchor(section, opt.line) if opt is not None else None
+    if anchor is None or opt is None:
+        return None
+    text = f"http-check send hdr Host {host}"
+    return ctx.fix(f"add `{text}`", "unsafe", insert_line_after(ctx, anchor, opt.line.indent, text))
 
 
 class HttpchkMissingHost(Rule):
@@ -449,7 +549,9 @@ class HttpchkMissingHost(Rule):
 
     ## Exceptions
     A server that accepts HTTP/1.1 without `Host` (some embedded status endpoints). Requests
-    with an absolute URI (`uri http://host/path`) are not reported. The catalogue mentions a
+    with an absolute URI (`uri http://host/path`) are not reported, nor requests that every
+    server using them gets in HTTP/2 (`proto h2`, `check-proto h2`), where the version word
+    is not sent: HL113 and HL114 look at those. The catalogue mentions a
     `check-host` setting: no HAProxy version has one, so it is not used.
 
     ## References
@@ -462,23 +564,23 @@ class HttpchkMissingHost(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        users: dict[int, list[Proxy]] | None = None
         for proxy in ctx.proxies:
             section = proxy.section
             if section.kind not in CHECK_SECTIONS or http_owner(proxy) is not proxy:
                 continue
             if check_type(proxy).name != "httpchk":
                 continue
-            for request in requests_of(section):
+            for use in request_uses(ctx, proxy):
+                request = use.request
                 if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
                     continue
+                if use.http2 and not use.http1:
+                    continue  # it goes in HTTP/2 whatever the version says: HL113 and HL114
                 target = request.version_word or (request.send.line if request.send else section.header)
                 host = None
                 if ctx.version >= (2, 2):
-                    if users is None:
-                        users = ruleset_users(ctx)
-                    host = known_host(users.get(id(proxy), []))
-                fix = self._fix(ctx, section, request, host) if host else None
+                    host = known_host(ruleset_users(ctx).get(id(proxy), []))
+                fix = host_header_fix(ctx, section, request, host) if host else None
                 if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):
                     todo = f"add `hdr Host {host or '<name>'}` to the `http-check send` at line {request.send.line.line}"
                 elif ctx.version < (2, 2):
@@ -491,18 +593,6 @@ class HttpchkMissingHost(Rule):
                 )
                 yield ctx.report(self, target, message, fix=fix)
 
-    def _fix(self, ctx: Context, section: Section, request: Request, host: str):
-        opt = request.option
-        if opt is not None and (opt.smuggled or opt.host_arg is not None):
-            return None  # HL102 moves the hidden headers first; this fix applies after it
-        title = f"add `hdr Host {host}` to the health-check request"
-        if request.send is not None:
-            return ctx.fix(title, "unsafe", ctx.append_words(request.send.line, f"hdr Host {host}"))
-        anchor = send_anchor(section, opt.line) if opt is not None else None
-        if anchor is None or opt is None:
-            return None
-        text = f"http-check send hdr Host {host}"
-        return ctx.fix(f"add `{text}`", "unsafe", insert_line_after(ctx, anchor, opt.line.indent, text))
 
 
 # --- HL102 ----------------------------------------------------------------------------------
