@@ -435,13 +435,19 @@ def address_key(server: Server) -> tuple[str, ...] | None:
     host = address.host
     if address.kind in ("ipv4", "ipv6"):
         try:
-            host = ipaddress.ip_address(host.strip("[]")).compressed
+            ip = ipaddress.ip_address(host.strip("[]"))
         except ValueError:
             pass
+        else:
+            if ip.is_loopback:
+                return None  # a test set-up pointing every server at one local stub
+            host = ip.compressed
     elif address.kind == "hostname":
         if server.resolvers is not None:
             return None  # each server of a name gets its own address (resolve-opts prevent-dup-ip)
         host = host.lower().rstrip(".")
+        if host == "localhost":
+            return None
     prefix = address.prefix.lower()
     if prefix in ("unix@", "uxst@"):
         prefix = ""  # a path alone is a stream UNIX socket too
@@ -483,7 +489,8 @@ class DuplicateServerAddress(Rule):
     ## Exceptions
     To give one machine more traffic, use `weight` on one server rather than two lines. Not
     reported: servers whose address is a host name resolved with `resolvers` (HAProxy gives
-    each of them its own address of the name), addresses taken from environment variables,
+    each of them its own address of the name), loopback addresses (test set-ups that point
+    every server at one local stub), addresses taken from environment variables,
     `server-template` lines, `disabled` servers, servers with different `sni` (two sites on
     one address), and lines in different `.if`/`.else` branches.
 
