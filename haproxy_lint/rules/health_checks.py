@@ -1418,7 +1418,8 @@ class HttpchkOptionsRequest(Rule):
     ## Exceptions
     Servers built to answer `OPTIONS` checks, such as Patroni's REST API (`OPTIONS /` answers
     200 on the primary). Advice only (info). A section whose bare `option httpchk` replaces
-    the request of its `defaults` is reported by HL111 instead.
+    the request of its `defaults`, or of an earlier `option httpchk` of its own, is reported
+    by HL111 instead.
 
     ## References
     HAProxy configuration manual: `option httpchk` ("By default, requests use the OPTIONS
@@ -1436,6 +1437,8 @@ class HttpchkOptionsRequest(Rule):
                 continue
             if check_type(proxy).name != "httpchk" or replaces_defaults_check(proxy):
                 continue
+            if len(httpchk_lines(section)) > 1:
+                continue  # HL111 says which request is lost
             requests = requests_of(section)
             if not requests:
                 continue
