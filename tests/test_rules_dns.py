@@ -99,3 +99,46 @@ def test_haproxy_refuses_undefined_resolvers_only_when_a_server_uses_them(versio
     assert haproxy_check(binary, path).returncode != 0
     path.write_text(head + "backend app\n    server app1 127.0.0.1:80\nbackend unused\n    default-server resolvers nosuch\n")
     assert haproxy_check(binary, path).returncode == 0
+
+
+# --- HL404 -------------------------------------------------------------------------------------
+
+
+def test_hl404_a_section_used_from_another_file_counts():
+    first = parse("resolvers dns\n    nameserver ns1 10.0.0.53:53\n", "a.cfg")
+    second = parse("backend app\n    server app1 app.example.com:80 resolvers dns\n", "b.cfg")
+    assert [d for d in lint_configs([first, second], Settings(select=["HL404"]))] == []
+    assert [d.code for d in lint(first.to_text(), Settings(select=["HL404"]))] == ["HL404"]
+
+
+def test_hl404_a_name_from_the_environment_silences_it():
+    text = "resolvers dns\n    nameserver ns1 10.0.0.53:53\nbackend app\n    server app1 app.example.com:80 resolvers \"${DNS}\"\n"
+    assert lint(text, Settings(select=["HL404"])) == []
+
+
+def test_hl404_default_is_the_http_clients():
+    text = "resolvers default\n    parse-resolv-conf\n"
+    assert lint(text, Settings(select=["HL404"], target_version="2.6")) == []
+    assert [d.code for d in lint(text, Settings(select=["HL404"], target_version="2.4"))] == ["HL404"]
+
+
+def test_hl404_tcp_request_do_resolve_counts():
+    text = (
+        "resolvers dns\n    nameserver ns1 10.0.0.53:53\n"
+        "frontend f\n    mode tcp\n    tcp-request content do-resolve(sess.ip,dns) str(example.com)\n"
+    )
+    assert lint(text, Settings(select=["HL404"])) == []
+
+
+@pytest.mark.parametrize("version", sorted(haproxy_binaries()))
+def test_hl404_haproxy_accepts_an_unused_section_silently(version, tmp_path):
+    path = tmp_path / "unused.cfg"
+    path.write_text(
+        "resolvers dns\n    nameserver ns1 10.0.0.53:53\n"
+        "defaults\n    mode http\n    timeout connect 5s\n    timeout client 5s\n    timeout server 5s\n"
+        "frontend www\n    bind 127.0.0.1:8080\n    default_backend app\n"
+        "backend app\n    server app1 127.0.0.1:80 check\n"
+    )
+    result = haproxy_check(haproxy_binaries()[version], path)
+    assert result.returncode == 0 and "resolvers" not in result.stdout + result.stderr
+    assert [d.code for d in lint(path.read_text(), Settings(select=["HL404"]))] == ["HL404"]

@@ -17,6 +17,8 @@ from haproxy_lint.rules.health_checks import (
 )
 from haproxy_lint.words import unquote
 
+from .conftest import RULE_FIXTURES, haproxy_binaries, haproxy_check
+
 BACKEND = """\
 defaults
     mode http
@@ -190,3 +192,111 @@ def test_conditional_block_gets_no_fix():
     )
     [diag] = run(text, "HL102", "2.8")
     assert diag.fix is None
+
+
+# --- HL111 (several check types), HL116-HL119 ---------------------------------------------------
+
+
+def _haproxy(version: str) -> str:
+    binaries = haproxy_binaries()
+    if version not in binaries:
+        pytest.fail(f"HAProxy {version} is not installed (.ci/run installs 2.6; the test extras the 2.8 wheel)")
+    return binaries[version]
+
+
+def _alert_lines(binary: str, path) -> set[int]:
+    result = haproxy_check(binary, path)
+    return {int(n) for n in re.findall(rf"{re.escape(path.name)}:(\d+)\]", result.stdout + result.stderr)}
+
+
+@pytest.mark.parametrize("version", ["2.6", "2.8"])
+@pytest.mark.parametrize("name", ["bad.cfg", "good.cfg"])
+def test_hl118_reports_exactly_the_lines_haproxy_refuses(version, name):
+    path = RULE_FIXTURES / "HL118" / name
+    diagnostics = lint(path.read_text(), Settings(select=["HL118"]))
+    refused = {d.line for d in diagnostics if d.message.startswith("HAProxy refuses")}
+    assert refused == _alert_lines(_haproxy(version), path)
+    # The one it accepts (rules before the option) fails every check at run time instead.
+    accepted = {d.line for d in diagnostics} - refused
+    assert accepted == ({49} if name == "bad.cfg" else set())
+
+
+def test_hl118_resets_after_an_error_as_haproxy_does():
+    """HAProxy frees the ruleset on an error: the rules after it start a new one."""
+    text = config(
+        "option httpchk",
+        "http-check send meth GET uri /a",
+        "http-check connect",
+        "http-check send meth GET uri /b",
+    )
+    assert [d.line for d in run(text, "HL118", "3.2")] == [10]
+
+
+def test_hl118_checks_the_rules_of_a_defaults_section():
+    text = "defaults\n    mode http\n    option httpchk\n    http-check send uri /a\n    http-check expect status 200\n    http-check send uri /b\n"
+    assert [d.line for d in run(text, "HL118", "3.2")] == [6]
+
+
+def test_hl118_runs_from_2_2():
+    text = config("option httpchk", "http-check send uri /a", "http-check expect status 200", "http-check send uri /b")
+    assert run(text, "HL118", "2.0") == []
+    assert len(run(text, "HL118", "2.2")) == 1
+
+
+@pytest.mark.parametrize("version", ["2.6", "2.8"])
+def test_hl111_several_check_types_are_silent_for_haproxy(version, tmp_path):
+    """HAProxy accepts three check options in one section without a word: only the linter says it."""
+    path = tmp_path / "three.cfg"
+    path.write_text(
+        config("option httpchk GET /health", "option tcp-check", "option ssl-hello-chk").replace("app.example.com", "127.0.0.1")
+        + "frontend www\n    bind :8080\n    default_backend app\n"
+    )
+    result = haproxy_check(_haproxy(version), path)
+    assert result.returncode == 0
+    assert "option" not in result.stdout + result.stderr
+    [diag] = run(path.read_text(), "HL111", version)
+    assert "`option ssl-hello-chk` replaces `option httpchk` at line 8 and `option tcp-check` at line 9" in diag.message
+
+
+@pytest.mark.parametrize("version", ["2.6", "2.8"])
+def test_hl116_lower_case_methods_are_silent_for_haproxy(version, tmp_path):
+    path = RULE_FIXTURES / "HL116" / "bad.cfg"
+    result = haproxy_check(_haproxy(version), path)
+    assert result.returncode == 0 and "WARNING" not in result.stdout + result.stderr
+
+
+def test_hl116_fix_only_for_standard_methods():
+    text = config("option httpchk", "http-check send meth patch uri /x", "http-check send meth brew uri /y")
+    fixes = [d.fix for d in run(text, "HL116", "3.2")]
+    assert fixes[0] is not None and fixes[1] is None
+    assert "meth PATCH uri /x" in fix(text, Settings(select=["HL116"])).text
+
+
+def test_hl117_leaves_a_reset_of_defaults_to_hl111():
+    text = (
+        "defaults\n    mode http\n    option httpchk GET /health\n"
+        "backend app\n    option httpchk\n    server a 10.0.0.1:80 check\n"
+    )
+    assert run(text, "HL117", "3.2") == []
+    assert [d.code for d in run(text, "HL111", "3.2")] == ["HL111"]
+
+
+def test_hl119_no_fix_when_moving_the_option_would_make_haproxy_refuse_the_rules():
+    text = config(
+        "http-check send meth GET uri /a hdr Host a.example",
+        "http-check expect status 200",
+        "http-check send meth GET uri /b",
+        "option httpchk",
+    )
+    [diag] = run(text, "HL119", "3.2")
+    assert diag.fix is None
+
+
+def test_hl119_fix_is_accepted_and_keeps_the_request(tmp_path):
+    path = RULE_FIXTURES / "HL119" / "bad.cfg"
+    fixed = fix(path.read_text(), Settings(select=["HL119"])).text
+    assert "    option httpchk  # health check\n    http-check send meth GET uri /health" in fixed
+    for version in ("2.6", "2.8"):
+        out = tmp_path / "fixed.cfg"
+        out.write_text(fixed)
+        assert haproxy_check(_haproxy(version), out).returncode == 0

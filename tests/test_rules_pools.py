@@ -85,3 +85,45 @@ def test_backup_fix_then_backups_rule():
     fixed = fix(text, Settings(select=["HL501"]), unsafe=True).text
     assert fixed.count(" check backup\n") == 2
     assert [d.code for d in lint(fixed, Settings(select=["HL5"]))] == ["HL503"]
+
+
+# --- HL505 -------------------------------------------------------------------------------------
+
+
+def test_hl505_compares_servers_of_one_backend_only():
+    text = cfg(
+        """
+        backend a
+            server s1 10.0.0.1:80
+        backend b
+            server s1 10.0.0.1:80
+        """
+    )
+    assert lint(text, Settings(select=["HL505"])) == []
+
+
+def test_hl505_a_third_copy_points_at_the_first():
+    text = cfg(
+        """
+        backend a
+            server s1 10.0.0.1:80
+            server s2 10.0.0.1:80
+            server s3 10.0.0.1:80
+        """
+    )
+    messages = [d.message for d in lint(text, Settings(select=["HL505"]))]
+    assert len(messages) == 2 and all("server `s1` (line 2)" in m for m in messages)
+
+
+def test_hl505_unix_sockets_and_ports_without_a_port():
+    text = cfg(
+        """
+        backend a
+            server s1 /run/app.sock
+            server s2 unix@/run/app.sock
+            server s3 10.0.0.1
+            server s4 10.0.0.1
+        """
+    )
+    # `unix@/run/app.sock` and `/run/app.sock` are one socket; so are two addresses without a port.
+    assert [d.line for d in lint(text, Settings(select=["HL505"]))] == [3, 5]

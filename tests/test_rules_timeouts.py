@@ -201,3 +201,25 @@ def test_zero_thresholds_are_refused_by_haproxy(haproxy26):
     refused = {int(n) for n in re.findall(r"\[[^:\]]+:(\d+)\]", run.stdout + run.stderr)}
     ours = {d.line for d in lint(path.read_text(), Settings(select=["HL207"]))}
     assert ours == refused
+
+
+# --- HL208 -------------------------------------------------------------------------------------
+
+
+def test_hl208_and_hl206_never_report_the_same_server():
+    text = """\
+        backend app
+            server fast 10.0.0.1:80 check inter 500ms rise 1
+            server slow 10.0.0.2:80 check inter 5s rise 1
+        """
+    assert codes(text, "HL206") == [(2, "HL206")]
+    assert codes(text, "HL208") == [(3, "HL208")]
+
+
+def test_hl208_slowstart_from_default_server_counts():
+    text = """\
+        backend app
+            default-server slowstart 30s
+            server a 10.0.0.1:80 check rise 1
+        """
+    assert codes(text, "HL208") == []

@@ -180,3 +180,30 @@ def test_what_haproxy_refuses(params, accepted, version, tmp_path):
     path = tmp_path / "haproxy.cfg"
     path.write_text(config(params))
     assert (haproxy_check(binary, path).returncode == 0) is accepted
+
+
+# --- HL307 -------------------------------------------------------------------------------------
+
+
+def test_hl307_checks_in_clear_text_are_not_reported():
+    text = "backend app\n    server a 10.0.0.1:443 ssl verify none sni str(a.example.com) check port 80\n"
+    assert lint(text, Settings(select=["HL307"])) == []
+
+
+def test_hl307_auto_sni_from_3_3_only_without_no_check_sni_auto():
+    text = (
+        "backend app\n    option httpchk\n    http-check send meth GET uri / hdr Host a.example.com\n"
+        "    server a 10.0.0.1:443 ssl verify none sni str(a.example.com) check{}\n"
+    )
+    assert [d.code for d in lint(text.format(""), Settings(select=["HL307"], target_version="3.2"))] == ["HL307"]
+    assert lint(text.format(""), Settings(select=["HL307"], target_version="3.4")) == []
+    assert [d.code for d in lint(text.format(" no-check-sni-auto"), Settings(select=["HL307"], target_version="3.4"))] == ["HL307"]
+
+
+@pytest.mark.parametrize("version", sorted(haproxy_binaries()))
+def test_hl307_fixed_config_is_accepted(version, tmp_path):
+    from .conftest import RULE_FIXTURES
+
+    path = tmp_path / "fixed.cfg"
+    path.write_text(fix((RULE_FIXTURES / "HL307" / "bad.cfg").read_text(), Settings(select=["HL307"]), unsafe=True).text)
+    assert haproxy_check(haproxy_binaries()[version], path).returncode == 0

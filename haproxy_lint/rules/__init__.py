@@ -4,6 +4,7 @@
 BUILTIN_MODULES: tuple[str, ...] = (
     "suppressions",
     "health_checks",
+    "http2_checks",
     "check_servers",
     "timeouts",
     "tls",

@@ -8,11 +8,12 @@ section 5.3 "Server IP address resolution using DNS").
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from ..effective import Proxy
-from ..model import Word
+from ..model import Config, Word
 from ..rule import Context, Rule
 from ..views import Server
 
@@ -251,3 +252,107 @@ class UndefinedResolvers(Rule):
                 else:
                     message = f"no `resolvers {name}` section exists: HAProxy refuses to start; {hint}define the section or fix the name"
                     yield ctx.report(self, param.value_word, message)
+
+
+# --- HL404 -----------------------------------------------------------------------------------
+
+_DO_RESOLVE = re.compile(r"do-resolve\(([^,()]*),([^,()]*)")
+
+
+def resolvers_used(configs: Sequence[Config]) -> set[str] | None:
+    """The names of the `resolvers` sections something uses: a `resolvers` parameter of a
+    server, `default-server` or `server-template` (in any section), the second argument of a
+    `do-resolve(...)` action, `httpclient.resolvers.id`. ``None`` when a name comes from the
+    environment and cannot be known."""
+    used: set[str] = set()
+    for config in configs:
+        for section in config.sections:
+            for line in section.directives:
+                keyword = line.keyword
+                if keyword in ("server", "default-server", "server-template"):
+                    if "resolvers" not in line.text:
+                        continue
+                    param = Server.from_line(line).params.get("resolvers")
+                    if param is not None and param.value_word is not None:
+                        if "$" in param.value_word.raw:
+                            return None
+                        used.add(param.value_word.value)
+                elif keyword == "httpclient.resolvers.id" and len(line.words) > 1:
+                    if "$" in line.words[1].raw:
+                        return None
+                    used.add(line.words[1].value)
+                elif "do-resolve(" in line.text:
+                    for word in line.words:
+                        m = _DO_RESOLVE.match(word.value)
+                        if m is not None:
+                            if "$" in m.group(2):
+                                return None
+                            used.add(m.group(2).strip())
+    return used
+
+
+class UnusedResolvers(Rule):
+    """Reports a `resolvers` section that no server, `default-server`, `server-template` or
+    `do-resolve` action uses.
+
+    ## Why is this bad?
+    A `resolvers` section does nothing by itself: HAProxy only resolves host names again for
+    the servers that name it (`resolvers dns`). An unused section usually means the servers
+    were meant to use it and do not: their addresses are looked up once at start and never
+    followed (HL401 reports those servers), while whoever reads the file believes DNS changes
+    are picked up.
+
+    ## Example
+    ```haproxy
+    resolvers dns
+        nameserver ns1 10.0.0.53:53
+
+    backend app
+        server app1 app.internal.example:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    resolvers dns
+        nameserver ns1 10.0.0.53:53
+
+    backend app
+        server app1 app.internal.example:80 check resolvers dns init-addr last,libc,none
+    ```
+
+    ## Fix safety
+    No fix: add `resolvers <name>` to the servers (or their `default-server`) that should
+    follow DNS, or remove the section.
+
+    ## Exceptions
+    Servers added at run time with `add server ... resolvers <name>` on the runtime API, or a
+    section kept for `set server ... fqdn`. A section named `default` is used by HAProxy's HTTP
+    client (2.5 and later) and is not reported. Sections used from other files count when the
+    files are linted together. Advice only (info).
+
+    ## References
+    HAProxy configuration manual: section 5.3.2 "The resolvers section", server `resolvers`,
+    `do-resolve`, `httpclient.resolvers.id`.
+    """
+
+    code = "HL404"
+    name = "unused-resolvers"
+    severity = Severity.INFO
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        sections = [s for s in ctx.config.sections_of("resolvers") if s.name]
+        if not sections:
+            return
+        used = ctx.memo("resolvers-used", lambda: resolvers_used(ctx.configs), per_file=False)
+        if used is None:
+            return
+        for section in sections:
+            name = section.name
+            if name in used or (name == "default" and ctx.version >= (2, 5)):
+                continue
+            message = (
+                f"no server, `default-server`, `server-template` or `do-resolve` uses `resolvers {name}`: it resolves "
+                f"nothing; add `resolvers {name}` to the servers that should follow DNS, or remove the section"
+            )
+            header = section.header
+            yield ctx.report(self, header.words[1] if len(header.words) > 1 else header, message)

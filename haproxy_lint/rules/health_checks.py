@@ -25,7 +25,7 @@ from ..diagnostics import Diagnostic, Edit, Severity
 from ..effective import Proxy, nearest_in_chain
 from ..model import Line, Section, Word
 from ..rule import Context, Rule
-from ..views import Server
+from ..views import Param, Server
 
 # Options that choose the health-check type; the last one in a section wins.
 CHECK_OPTIONS = frozenset(
@@ -391,14 +391,96 @@ def _server_host(server) -> str | None:
 
 def ruleset_users(ctx: Context) -> dict[int, list[Proxy]]:
     """The backends and listens using each HTTP-check ruleset, by ``id()`` of its owner."""
-    users: dict[int, list[Proxy]] = {}
-    for proxy in ctx.proxies:
-        if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
-            continue
-        owner = http_owner(proxy)
-        if owner is not None:
-            users.setdefault(id(owner), []).append(proxy)
-    return users
+
+    def compute() -> dict[int, list[Proxy]]:
+        users: dict[int, list[Proxy]] = {}
+        for proxy in ctx.proxies:
+            if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
+                continue
+            owner = http_owner(proxy)
+            if owner is not None:
+                users.setdefault(id(owner), []).append(proxy)
+        return users
+
+    return ctx.memo("http-ruleset-users", compute)
+
+
+# --- the protocol a check request goes in ---------------------------------------------------
+
+#: Multiplexer protocols of HTTP mode, as `proto` and `check-proto` name them (`none` is TCP).
+HTTP_MUXES = frozenset({"h1", "h2", "fcgi"})
+
+
+def check_proto(server: Server) -> Param | None:
+    """The parameter that chooses the protocol of the server's HTTP checks: `check-proto`, else
+    `proto` when it names an HTTP protocol (HAProxy's init_srv_check(), 2.4 and later, gives
+    HTTP checks the server's protocol then; 2.2 gives it whatever it is). ``None`` when
+    HAProxy chooses: HTTP/1.1, or what ALPN agrees on over TLS."""
+    param = server.get("check-proto")
+    if param is not None:
+        return param
+    param = server.get("proto")
+    return param if param is not None and param.value in HTTP_MUXES else None
+
+
+def connect_of(section: Section, request: Request) -> Line | None:
+    """The `http-check connect` rule whose connection carries ``request``; ``None`` for the
+    implicit connect, which uses the server's own settings."""
+    rules = [line for line in http_rule_lines(section) if _action(line) in ("connect", "send", "expect")]
+    if request.send is None:
+        # The request of `option httpchk` alone goes right after the first rule if that is a
+        # connect, else first.
+        return rules[0] if rules and _action(rules[0]) == "connect" else None
+    before = [line for line in rules if _action(line) == "connect" and line.start < request.send.line.start]
+    return before[-1] if before else None
+
+
+def http2_reason(connect: Line | None, server: Server) -> Param | Word | None:
+    """What sends a check request over this connection to ``server`` in HTTP/2: `proto h2` on
+    the connect rule, or (implicit connect, or `connect default`) the server's `check-proto
+    h2` or `proto h2`. ``None`` when it goes in HTTP/1 (a connect rule without `proto` or
+    `default` lets HAProxy choose, which is HTTP/1.1 in clear text)."""
+    if connect is not None:
+        words = connect.words
+        for i in range(2, len(words) - 1):
+            if words[i].value == "proto":
+                return words[i + 1] if words[i + 1].value == "h2" else None
+        if not any(word.value == "default" for word in words[2:]):
+            return None
+    param = check_proto(server)
+    return param if param is not None and param.value == "h2" else None
+
+
+@dataclass
+class RequestUse:
+    """A request of a ruleset and the checked servers it goes to, over HTTP/2 or not."""
+
+    request: Request
+    connect: Line | None
+    #: Servers that get it over HTTP/2, with their backend and what makes it HTTP/2.
+    http2: list[tuple[Proxy, Server, Param | Word]] = field(default_factory=list)
+    #: Servers that get it over HTTP/1.
+    http1: list[tuple[Proxy, Server]] = field(default_factory=list)
+
+
+def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
+    """The requests of ``owner``'s own ruleset, each with the checked servers it goes to."""
+    section = owner.section
+    users = ruleset_users(ctx).get(id(owner), [])
+    uses = []
+    for request in requests_of(section):
+        use = RequestUse(request, connect_of(section, request))
+        for proxy in users:
+            for server in proxy.servers:
+                if not server.check:
+                    continue
+                reason = http2_reason(use.connect, server)
+                if reason is not None:
+                    use.http2.append((proxy, server, reason))
+                else:
+                    use.http1.append((proxy, server))
+        uses.append(use)
+    return uses
 
 
 def known_host(users: list[Proxy]) -> str | None:
@@ -415,11 +497,21 @@ def known_host(users: list[Proxy]) -> str | None:
     return names.pop()
 
 
-def checks_over_h2(server: Server) -> bool:
-    """Whether the server's HTTP checks go out as HTTP/2: `check-proto h2`, or `proto h2`
-    that no `check-proto` overrides."""
-    proto = server.get("check-proto") or server.get("proto")
-    return proto is not None and proto.value == "h2"
+def host_header_fix(ctx: Context, section: Section, request: Request, host: str):
+    """An unsafe fix adding ``Host: <host>`` to a check request: ``hdr Host`` on its
+    ``http-check send``, or a new ``http-check send hdr Host`` line where the request of
+    ``option httpchk`` goes (``None`` where the layout makes that unsafe)."""
+    opt = request.option
+    if opt is not None and (opt.smuggled or opt.host_arg is not None):
+        return None  # HL102 moves the hidden headers first; this fix applies after it
+    title = f"add `hdr Host {host}` to the health-check request"
+    if request.send is not None:
+        return ctx.fix(title, "unsafe", ctx.append_words(request.send.line, f"hdr Host {host}"))
+    anchor = send_anchor(section, opt.line) if opt is not None else None
+    if anchor is None or opt is None:
+        return None
+    text = f"http-check send hdr Host {host}"
+    return ctx.fix(f"add `{text}`", "unsafe", insert_line_after(ctx, anchor, opt.line.indent, text))
 
 
 class HttpchkMissingHost(Rule):
@@ -457,10 +549,10 @@ class HttpchkMissingHost(Rule):
 
     ## Exceptions
     A server that accepts HTTP/1.1 without `Host` (some embedded status endpoints). Requests
-    with an absolute URI (`uri http://host/path`) are not reported, nor requests whose checked
-    servers all check over HTTP/2 (`check-proto h2`, or `proto h2` alone): the version word
-    is then not what goes on the wire. The catalogue mentions a `check-host` setting: no
-    HAProxy version has one, so it is not used.
+    with an absolute URI (`uri http://host/path`) are not reported, nor requests that every
+    server using them gets in HTTP/2 (`proto h2`, `check-proto h2`), where the version word
+    is not sent: HL113 and HL114 look at those. The catalogue mentions a
+    `check-host` setting: no HAProxy version has one, so it is not used.
 
     ## References
     HAProxy configuration manual: `option httpchk`, `http-check send`, `check-sni`, `sni`.
@@ -472,26 +564,23 @@ class HttpchkMissingHost(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        users: dict[int, list[Proxy]] | None = None
         for proxy in ctx.proxies:
             section = proxy.section
             if section.kind not in CHECK_SECTIONS or http_owner(proxy) is not proxy:
                 continue
             if check_type(proxy).name != "httpchk":
                 continue
-            for request in requests_of(section):
+            for use in request_uses(ctx, proxy):
+                request = use.request
                 if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
                     continue
-                if users is None:
-                    users = ruleset_users(ctx)
-                checked = [s for p in users.get(id(proxy)) or [proxy] for s in p.servers if s.kind != "default-server" and s.check]
-                if checked and all(checks_over_h2(s) for s in checked):
-                    continue  # the version word is not what goes on the wire
+                if use.http2 and not use.http1:
+                    continue  # it goes in HTTP/2 whatever the version says: HL113 and HL114
                 target = request.version_word or (request.send.line if request.send else section.header)
                 host = None
                 if ctx.version >= (2, 2):
-                    host = known_host(users.get(id(proxy), []))
-                fix = self._fix(ctx, section, request, host) if host else None
+                    host = known_host(ruleset_users(ctx).get(id(proxy), []))
+                fix = host_header_fix(ctx, section, request, host) if host else None
                 if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):
                     todo = f"add `hdr Host {host or '<name>'}` to the `http-check send` at line {request.send.line.line}"
                 elif ctx.version < (2, 2):
@@ -504,18 +593,6 @@ class HttpchkMissingHost(Rule):
                 )
                 yield ctx.report(self, target, message, fix=fix)
 
-    def _fix(self, ctx: Context, section: Section, request: Request, host: str):
-        opt = request.option
-        if opt is not None and (opt.smuggled or opt.host_arg is not None):
-            return None  # HL102 moves the hidden headers first; this fix applies after it
-        title = f"add `hdr Host {host}` to the health-check request"
-        if request.send is not None:
-            return ctx.fix(title, "unsafe", ctx.append_words(request.send.line, f"hdr Host {host}"))
-        anchor = send_anchor(section, opt.line) if opt is not None else None
-        if anchor is None or opt is None:
-            return None
-        text = f"http-check send hdr Host {host}"
-        return ctx.fix(f"add `{text}`", "unsafe", insert_line_after(ctx, anchor, opt.line.indent, text))
 
 
 # --- HL102 ----------------------------------------------------------------------------------
@@ -1008,6 +1085,11 @@ def _option_text(line: Line) -> str:
     return " ".join(w.raw for w in line.words)
 
 
+def _other_branch(between: list[Line]) -> bool:
+    """Whether an `.elif`/`.else` separates two lines: they are never read together."""
+    return any(line.kind in ("elif", "else") for line in between)
+
+
 class HttpchkRedefined(Rule):
     """Reports a health-check request that another line silently replaces: a second
     `option httpchk` (or other check option) in one section, or a section's own
@@ -1016,7 +1098,10 @@ class HttpchkRedefined(Rule):
     ## Why is this bad?
     Only the last check option of a section counts, and a later `option httpchk` replaces the
     request of an earlier one: the method, URI and headers set first are lost and the check
-    may go to `OPTIONS /`. A section with its own `option httpchk` or its own `http-check`
+    may go to `OPTIONS /`. With several check types in one section (`option httpchk`, then
+    `option tcp-check`, then `option ssl-hello-chk`), only the last runs, silently, and the
+    `http-check` or `tcp-check` rules written for the others are ignored (HL104, HL105): the
+    last option is reported once, naming the ones it replaces. A section with its own `option httpchk` or its own `http-check`
     rules also starts a new, empty rule set: the `http-check` rules of its `defaults` no
     longer apply, and with its own rules alone (the option coming from `defaults`) not even
     the request of `option httpchk` is kept. When no `http-check send` is left, HAProxy
@@ -1072,30 +1157,49 @@ class HttpchkRedefined(Rule):
 
     def _same_section(self, ctx: Context, section: Section) -> Iterable[Diagnostic]:
         options = check_option_lines(section)
-        for prev, cur in pairwise(options):
-            between = _between(section, prev, cur)
-            if any(line.kind in ("elif", "else") for line in between):
-                continue
-            old, new = prev.words[1].value, cur.words[1].value
-            if prev.values == cur.values:
-                message = f"`{_option_text(cur)}` repeats line {prev.line}; remove one of them"
-            elif old == new == "httpchk":
-                if any(_action(line) == "send" for line in between if line.keyword == "http-check"):
+        found: list[Diagnostic] = []
+        by_kind: dict[str, list[Line]] = {}
+        for line in options:
+            by_kind.setdefault(line.words[1].value, []).append(line)
+        # The same check type twice: the later line repeats or replaces the earlier one.
+        for lines in by_kind.values():
+            for prev, cur in pairwise(lines):
+                between = _between(section, prev, cur)
+                if _other_branch(between):
+                    continue
+                if prev.values == cur.values:
+                    message = f"`{_option_text(cur)}` repeats line {prev.line}; remove one of them"
+                elif any(_action(line) == "send" for line in between if line.keyword == "http-check"):
                     message = (
                         f"`option httpchk` appears twice in {section.label} (first at line {prev.line}); this one "
                         "overrides the parts of the request it sets; keep one `option httpchk` line"
                     )
-                else:
+                elif cur.words[1].value == "httpchk":
                     message = (
                         f"this `option httpchk` replaces the request of `{_option_text(prev)}` at line {prev.line}, "
                         "whose method, URI and headers are lost; keep one `option httpchk` line"
                     )
-            else:
+                else:
+                    message = f"`{_option_text(cur)}` replaces `{_option_text(prev)}` at line {prev.line}; keep one of them"
+                found.append(ctx.report(self, cur.words[1], message))
+        # Other check types before the last one: only the last counts, once for all of them.
+        if options:
+            last = options[-1]
+            kind = last.words[1].value
+            replaced = [
+                line
+                for line in options[:-1]
+                if line.words[1].value != kind and not _other_branch(_between(section, line, last))
+            ]
+            if replaced:
+                names = _and([f"`option {line.words[1].value}` at line {line.line}" for line in replaced])
+                which = "the one" if len(replaced) == 1 else "those"
                 message = (
-                    f"`option {new}` replaces `option {old}` at line {prev.line}: only the last "
-                    "health-check option of a section counts; remove the one you do not want"
+                    f"`option {kind}` replaces {names}: only the last health-check option of a section counts; "
+                    f"remove {which} you do not want"
                 )
-            yield ctx.report(self, cur.words[1], message)
+                found.append(ctx.report(self, last.words[1], message))
+        yield from sorted(found, key=lambda d: d.start)
 
     def _over_defaults(self, ctx: Context, proxy: Proxy) -> Iterable[Diagnostic]:
         defaults = proxy.defaults
@@ -1165,3 +1269,501 @@ class HttpchkRedefined(Rule):
                 f"this section's own `http-check` rules replace those of {where}, so the check loses the "
                 f"{_and(lost)} of `{option_text}` at line {their_option.line.line}; repeat it in this section",
             )
+
+
+# --- HL116 ----------------------------------------------------------------------------------
+
+#: RFC 9110 token characters: what a method may be made of.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+#: Methods an upper-case rewrite certainly means (RFC 9110 and PATCH).
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+
+
+def method_words(line: Line) -> Iterable[Word]:
+    """The method words of a check request line: ``option httpchk <meth> <uri> ...`` (two
+    arguments or more) and ``http-check send meth <meth>``."""
+    words = line.words
+    if line.keyword == "option":
+        if len(words) >= 4 and words[1].value == "httpchk":
+            yield words[2]
+    elif line.keyword == "http-check" and _action(line) == "send":
+        meth = parse_send(line).args.get("meth")
+        if meth is not None:
+            yield meth
+
+
+class InvalidCheckMethod(Rule):
+    """Reports a health-check method that is not an upper-case HTTP token: `option httpchk Get
+    /health`, `http-check send meth get`, or a URI taken for the method (`option httpchk
+    /health HTTP/1.1`).
+
+    ## Why is this bad?
+    HAProxy sends the method exactly as written, and HTTP methods are case-sensitive: `Get` is
+    not `GET`. nginx, Apache, Python's and Node's servers answer an unknown method with 400,
+    405 or 501, so every check fails and healthy servers are marked DOWN (HAProxy says
+    nothing). A word that is not a token at all cannot be a method: with two arguments
+    `option httpchk` reads `<method> <uri>`, so `option httpchk /health HTTP/1.1` sends the
+    request line `/health HTTP/1.1 HTTP/1.0`, which every server refuses.
+
+    ## Example
+    ```haproxy
+    backend app
+        option httpchk Get /health
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk GET /health
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    Safe for the standard methods (`get`, `Head`, `options`...): the fix writes them in upper
+    case, which is what the line means; only the hazard goes away. No fix for other words.
+
+    ## Exceptions
+    A server that reads methods without regard to case (some Go handlers accept any method).
+    Lower-case tokens are warnings; words that cannot be a method are errors.
+
+    ## References
+    HAProxy configuration manual: `option httpchk`, `http-check send`; RFC 9110, section 9.1
+    ("The method token is case-sensitive").
+    """
+
+    code = "HL116"
+    name = "invalid-check-method"
+    severity = Severity.ERROR
+    fixable = "safe"
+    keywords = frozenset({"option", "http-check"})
+
+    def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        if section is None or not section.is_proxy:
+            return
+        for word in method_words(line):
+            value = word.value
+            if "$" in word.raw or not value:
+                continue
+            if not _TOKEN.fullmatch(value):
+                if line.keyword == "option" and value.startswith("/"):
+                    opt = parse_option(line)
+                    sent = f"{value} {opt.uri.value if opt.uri else '/'} {opt.version or 'HTTP/1.0'}"
+                    rest = " ".join(w.raw for w in line.words[2:])
+                    message = (
+                        f"with two or more words `option httpchk` reads `<method> <uri>`: `{value}` is sent as the method, "
+                        f"in the request line `{sent}` that every server refuses; name a method first "
+                        f"(`option httpchk GET {rest}`)"
+                    )
+                else:
+                    message = f"`{value}` is not an HTTP method (not a token), so every server refuses the check; write the method, such as `GET`"
+                yield ctx.report(self, word, message)
+                continue
+            if value == value.upper():
+                continue
+            upper = value.upper()
+            fix = ctx.fix(f"write `{upper}`", "safe", ctx.replace(word, upper)) if upper in KNOWN_METHODS and word.raw == value else None
+            message = (
+                f"HTTP methods are case-sensitive: `{value}` is not `{upper}`, and most servers answer it with 400, 405 or 501, "
+                f"so every check fails; write `{upper}`"
+            )
+            yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
+
+
+# --- HL117 ----------------------------------------------------------------------------------
+
+
+def replaces_defaults_check(proxy: Proxy) -> bool:
+    """Whether the section's own `option httpchk` replaces an HTTP check of its defaults
+    (HL111 reports that)."""
+    defaults = proxy.defaults
+    return (
+        bool(httpchk_lines(proxy.section))
+        and defaults is not None
+        and check_type(defaults).name == "httpchk"
+        and http_owner(defaults) is not None
+    )
+
+
+class HttpchkOptionsRequest(Rule):
+    """Reports an HTTP health check that names no method, so that it sends `OPTIONS`: a bare
+    `option httpchk` (`OPTIONS /`), or `option httpchk /health` (`OPTIONS /health`), with no
+    `http-check send meth`.
+
+    ## Why is this bad?
+    Without a method HAProxy sends `OPTIONS`, and without a URI, `/`. Many applications and
+    API gateways answer `OPTIONS /` with 401 (authentication), 404 (no route for `/`) or 405
+    (method not allowed), so their servers are marked DOWN; others answer it without running
+    any code, so the check says nothing about the application's health. Naming the request
+    (`GET /health`) checks what you mean.
+
+    ## Example
+    ```haproxy
+    backend app
+        option httpchk
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk
+        http-check send meth GET uri /health
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: only you know the health URI and the method it answers.
+
+    ## Exceptions
+    Servers built to answer `OPTIONS` checks, such as Patroni's REST API (`OPTIONS /` answers
+    200 on the primary). Advice only (info). A section whose bare `option httpchk` replaces
+    the request of its `defaults`, or of an earlier `option httpchk` of its own, is reported
+    by HL111 instead.
+
+    ## References
+    HAProxy configuration manual: `option httpchk` ("By default, requests use the OPTIONS
+    method"), `http-check send`.
+    """
+
+    code = "HL117"
+    name = "httpchk-options-request"
+    severity = Severity.INFO
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            section = proxy.section
+            if section.kind not in CHECK_SECTIONS or http_owner(proxy) is not proxy:
+                continue
+            if check_type(proxy).name != "httpchk" or replaces_defaults_check(proxy):
+                continue
+            if len(httpchk_lines(section)) > 1:
+                continue  # HL111 says which request is lost
+            requests = requests_of(section)
+            if not requests:
+                continue
+            request = requests[0]
+            opt, send = request.option, request.send
+            if (opt is not None and opt.meth is not None) or (send is not None and "meth" in send.args):
+                continue
+            uri = opt.uri if opt is not None and opt.uri is not None else None
+            if send is not None and ("uri" in send.args or "uri-lf" in send.args):
+                uri = send.args.get("uri") or send.args.get("uri-lf")
+            path = uri.value if uri is not None else "/"
+            target = opt.line.words[1] if opt is not None else send.line.words[1]  # type: ignore[union-attr]
+            if path == "/":
+                todo = "name the request, e.g. `http-check send meth GET uri /health`"
+            else:
+                todo = f"name the method, e.g. `http-check send meth GET uri {uri.raw}`"  # type: ignore[union-attr]
+            message = (
+                f"this health check names no method, so it sends `OPTIONS {path}`, which many applications answer "
+                f"with 401, 404 or 405 (their servers are then marked DOWN); {todo}"
+            )
+            yield ctx.report(self, target, message)
+
+
+# --- HL118 ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Step:
+    """A rule of an HTTP-check ruleset as HAProxy holds it while it reads the section."""
+
+    action: str  # connect, send, expect, or other (comment, set-var...)
+    line: Line
+    implicit: bool = False  # the request of `option httpchk`
+
+
+@dataclass
+class OrderError:
+    line: Line
+    message: str
+    #: Whether HAProxy refuses the line (else it accepts it, and the check fails at run time).
+    refused: bool = True
+
+
+def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -> list[OrderError]:
+    """The `http-check` lines HAProxy refuses for their place in the ruleset, as it reads them
+    (tcpcheck_add_http_rule() and parse_tcpcheck_connect() in ``src/tcpcheck.c``, 2.2 and
+    later). ``lines`` may give the section's directives in another order (for a fix).
+
+    HAProxy checks the order of `connect`, `send` and `expect` only while HTTP checks are in
+    force, that is after an `option httpchk` of the section or with one inherited from its
+    defaults; the first rule must be a `connect` whenever a `connect` comes later, always.
+    """
+    defaults = proxy.defaults
+    in_force = defaults is not None and check_type(defaults).name == "httpchk"
+    http_checks = check_type(proxy).name == "httpchk"  # whether the rules run in the end
+    steps: list[_Step] = []
+    errors: list[OrderError] = []
+
+    def main() -> list[_Step]:
+        return [step for step in steps if step.action != "other"]
+
+    for line in proxy.section.directives if lines is None else lines:
+        if line.keyword == "option" and len(line.words) > 1 and line.words[1].value in CHECK_OPTIONS:
+            in_force = line.words[1].value == "httpchk"
+            if not in_force:
+                continue
+            # The implicit request: merged into the first send (after a first connect), or
+            # in front of every rule.
+            rules = main()
+            first = rules[0] if rules else None
+            if first is not None and first.action == "connect":
+                first = rules[1] if len(rules) > 1 else None
+            if first is None or first.action != "send":
+                steps.insert(0, _Step("send", line, implicit=True))
+            elif first.implicit:
+                steps[steps.index(first)] = _Step("send", line, implicit=True)
+            continue
+        if line.keyword != "http-check":
+            continue
+        action = _action(line)
+        if not action or action in HTTP_CHECK_FLAGS:
+            continue
+        if action not in ("connect", "send", "expect"):
+            steps.append(_Step("other", line))
+            continue
+        if action == "connect":
+            # Checked by the parser itself, whether HTTP checks are in force or not.
+            blocker = next((step for step in steps if step.action == "connect" or not (step.action == "other" or step.implicit)), None)
+            if blocker is not None and blocker.action != "connect":
+                errors.append(OrderError(line, (
+                    f"HAProxy refuses this `http-check connect`: a ruleset with a `connect` must start with one, and the "
+                    f"`http-check {blocker.action}` at line {blocker.line.line} comes first; add a `connect` before it"
+                )))
+                steps.clear()  # HAProxy frees the whole ruleset on an error and starts a new one
+                continue
+        if not in_force:
+            rules = main()
+            last = rules[-1] if rules else None
+            if http_checks and action == "send" and last is not None and last.action in ("send", "expect") and not last.implicit:
+                # Not checked while reading, but the request goes out on the connection the
+                # first one closed: every check fails ("Socket error", seen with 2.6 and 2.8).
+                errors.append(OrderError(line, (
+                    f"this `http-check send` follows the `http-check {last.action}` at line {last.line.line} with no "
+                    "`http-check connect` between them: HAProxy accepts it only because `option httpchk` comes after "
+                    "the rules (it refuses it otherwise), and sends this request on the connection the first one "
+                    "closed, so every check fails; add `http-check connect` before it, and write `option httpchk` first"
+                ), refused=False))
+        else:
+            rules = main()
+            last = rules[-1] if rules else None
+            error = None
+            if last is None or (last.action == "send" and last.implicit):
+                pass
+            elif action == "send" and last.action != "connect":
+                error = (
+                    f"HAProxy refuses this `http-check send`: it follows the `http-check {last.action}` at line "
+                    f"{last.line.line} with no `http-check connect` between them (\"missing connect rule\"); "
+                    "add `http-check connect` before it to check a second request, or merge the two requests"
+                )
+            elif action == "expect" and last.action not in ("send", "expect"):
+                error = (
+                    f"HAProxy refuses this `http-check expect`: it follows the `http-check connect` at line "
+                    f"{last.line.line} with no `http-check send` between them (\"missing send rule\"); add the request first"
+                )
+            elif action == "connect" and last.action != "expect":
+                error = (
+                    f"HAProxy refuses this `http-check connect`: the `http-check {last.action}` at line {last.line.line} "
+                    "before it is not followed by an `http-check expect` (\"missing expect rule\"); add one"
+                )
+            if error is not None:
+                errors.append(OrderError(line, error))
+                steps.clear()
+                continue
+            if action == "send":
+                # The first send merges with the implicit request and takes its place at the end.
+                first = rules[0] if rules else None
+                if first is not None and first.action == "send" and first.implicit:
+                    steps.remove(first)
+        steps.append(_Step(action, line))
+    return errors
+
+
+class HttpCheckRuleOrder(Rule):
+    """Reports `http-check` rules in an order HAProxy refuses: an `http-check send` after an
+    `http-check expect` (or another `send`) with no `http-check connect` between them, an
+    `expect` right after a `connect`, a `connect` that does not follow an `expect`, and a
+    `connect` that is not the first rule.
+
+    ## Why is this bad?
+    HAProxy refuses to start: "unable to add http-check send rule at step 3 (missing connect
+    rule)" (2.2 and later, checked with 2.6 and 2.8). Each request of a check needs its own
+    connection: a second `send` must come after a `connect` that opens it, and each `send`
+    needs its `expect` before the next `connect`. The usual cause is a second request added
+    to a check that had one.
+
+    ## Example
+    ```haproxy
+    backend app
+        option httpchk
+        http-check send meth GET uri /health
+        http-check expect status 200
+        http-check send meth GET uri /ready
+        http-check expect status 200
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk
+        http-check connect
+        http-check send meth GET uri /health
+        http-check expect status 200
+        http-check connect
+        http-check send meth GET uri /ready
+        http-check expect status 200
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    No fix: whether the second request needs a new connection (`http-check connect`, and one
+    before the first request too) or should be merged into the first is for a person to say.
+
+    HAProxy only checks the order while HTTP checks are in force (after `option httpchk`, or
+    with one inherited from `defaults`). Rules written before the section's `option httpchk`
+    are accepted in any order (except a `connect` that is not first), but a `send` after an
+    `expect` then goes out on the connection the first request closed: every check fails
+    with "Socket error" (seen with 2.6 and 2.8). That is reported too.
+
+    ## Exceptions
+    None: HAProxy does not start, or every check fails. Rules of a section whose check is not
+    `option httpchk` in the end are ignored (HL104), and not reported here.
+
+    ## References
+    HAProxy configuration manual: `http-check connect`, `http-check send`,
+    `http-check expect`; `src/tcpcheck.c`, tcpcheck_add_http_rule().
+    """
+
+    code = "HL118"
+    name = "http-check-rule-order"
+    severity = Severity.ERROR
+    versions = ">=2.2"
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            if proxy.section.kind not in CHECK_SECTIONS or not proxy.own("http-check"):
+                continue
+            for error in http_check_order_errors(proxy):
+                yield ctx.report(self, error.line.words[1], error.message)
+
+
+# --- HL119 ----------------------------------------------------------------------------------
+
+
+def _overlap(opt: OptionRequest, send: SendRequest) -> list[str]:
+    """What both the option and the send set, in words for messages."""
+    both = []
+    if opt.meth is not None and "meth" in send.args:
+        both.append("method")
+    if opt.uri is not None and ("uri" in send.args or "uri-lf" in send.args):
+        both.append("URI")
+    if opt.version is not None and "ver" in send.args:
+        both.append("version")
+    if (opt.headers or opt.host_arg is not None) and send.headers:
+        both.append("headers")
+    if opt.body is not None and ("body" in send.args or "body-lf" in send.args):
+        both.append("body")
+    return both
+
+
+class HttpchkAfterSend(Rule):
+    """Reports `option httpchk` written after the section's first `http-check send`.
+
+    ## Why is this bad?
+    `option httpchk` and the first `http-check send` make one request, and the later line wins
+    for what both set: an `option httpchk GET /` below `http-check send meth HEAD uri /health`
+    sends `GET /`, not what the send line says (a warning). Even when they set different
+    parts, HAProxy releases before the fix of July 2022 (HAProxy issue #1772: fixed in 2.7 and
+    backported to the 2.2, 2.4 and 2.6 branches) drop every header of the send in this order,
+    the `Host` header included, so an HTTP/1.1 check gets 400 after a downgrade or on an old
+    distribution package (advice, info). Written first, as the documentation does, the option
+    loses nothing in any release.
+
+    ## Example
+    ```haproxy
+    backend app
+        http-check send meth GET uri /health ver HTTP/1.1 hdr Host app.example.com
+        option httpchk
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk
+        http-check send meth GET uri /health ver HTTP/1.1 hdr Host app.example.com
+        server app1 10.0.0.1:80 check
+    ```
+
+    ## Fix safety
+    Safe when the two lines set different parts of the request: the fix moves `option
+    httpchk` (with its comment) before the first `http-check` rule, where the request is the
+    same in releases with the fix and the headers are kept in those without it. No fix when
+    both lines set the same part (which one was meant is for a person to say), when the move
+    would cross an `.if` block, or when it would make HAProxy check the order of rules it
+    does not check today (HL118).
+
+    ## Exceptions
+    None known. Sections with several `option httpchk` lines are reported by HL111.
+
+    ## References
+    HAProxy configuration manual: `option httpchk`, `http-check send`; HAProxy issue #1772
+    and commit "BUG/MINOR: http-check: Preserve headers if not redefined by an implicit rule".
+    """
+
+    code = "HL119"
+    name = "httpchk-after-send"
+    severity = Severity.WARNING
+    versions = ">=2.2"
+    fixable = "safe"
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            section = proxy.section
+            if section.kind not in CHECK_SECTIONS:
+                continue
+            options = httpchk_lines(section)
+            if len(options) != 1:
+                continue  # several: HL111
+            sends = [line for line in section.directives_named("http-check") if _action(line) == "send"]
+            option = options[0]
+            if not sends or sends[0].start > option.start:
+                continue
+            opt, send = parse_option(option), parse_send(sends[0])
+            overlap = _overlap(opt, send)
+            where = f"the `http-check send` at line {send.line.line}"
+            if overlap:
+                message = (
+                    f"this `option httpchk` comes after {where} and overrides its {_and(overlap)}: the check does not "
+                    "send what that line says; write the request in one place, `option httpchk` first"
+                )
+                yield ctx.report(self, option.words[1], message)
+            elif send.headers:
+                message = (
+                    f"write `option httpchk` before {where}: in this order HAProxy releases without the July 2022 fix "
+                    "(issue #1772) drop the headers of the send line"
+                )
+                yield ctx.report(self, option.words[1], message, fix=self._fix(ctx, proxy, option), severity=Severity.INFO)
+
+    def _fix(self, ctx: Context, proxy: Proxy, option: Line):
+        section = proxy.section
+        rules = [line for line in section.directives_named("http-check") if _action(line) not in HTTP_CHECK_FLAGS]
+        first = rules[0]
+        if not option.eol or option.depth != first.depth or not _same_block(section, first, option):
+            return None
+        moved = [line for line in section.directives if line is not option]
+        moved.insert(moved.index(first), option)
+        def refused(errors: list[OrderError]) -> int:
+            return sum(error.refused for error in errors)
+
+        if refused(http_check_order_errors(proxy, moved)) > refused(http_check_order_errors(proxy)):
+            return None
+        return ctx.fix(
+            f"move `option httpchk` before line {first.line}",
+            "safe",
+            Edit(start=option.start, end=option.end, text=""),
+            Edit(start=first.start, end=first.start, text=option.text + option.eol),
+        )

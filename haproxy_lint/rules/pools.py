@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, Severity
 from ..effective import Proxy, nearest_in_chain
-from ..model import Line
+from ..model import Line, Section
 from ..rule import Context, Rule, Target
 from ..views import Server
 
@@ -417,3 +418,106 @@ class BackendWithoutServers(Rule):
                 "add servers or route the traffic elsewhere"
             )
             yield ctx.report(self, target, message)
+
+
+# --- HL505 -----------------------------------------------------------------------------------
+
+_SAME_PLACE_KINDS = ("ipv4", "ipv6", "hostname", "unix", "abns")
+
+
+def address_key(server: Server) -> tuple[str, ...] | None:
+    """What makes two servers the same destination: the address (IPs normalised, names
+    lower-cased), the port as written and the SNI; ``None`` when that cannot be told from the
+    file (an environment variable, a name resolved at run time by `resolvers`)."""
+    address, word = server.address, server.address_word
+    if address is None or word is None or address.kind not in _SAME_PLACE_KINDS or "$" in word.raw:
+        return None
+    host = address.host
+    if address.kind in ("ipv4", "ipv6"):
+        try:
+            ip = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            pass
+        else:
+            if ip.is_loopback:
+                return None  # a test set-up pointing every server at one local stub
+            host = ip.compressed
+    elif address.kind == "hostname":
+        if server.resolvers is not None:
+            return None  # each server of a name gets its own address (resolve-opts prevent-dup-ip)
+        host = host.lower().rstrip(".")
+        if host == "localhost":
+            return None
+    prefix = address.prefix.lower()
+    if prefix in ("unix@", "uxst@"):
+        prefix = ""  # a path alone is a stream UNIX socket too
+    return (prefix, host, address.port or "", server.value("sni") or "")
+
+
+def _other_branch(section: Section, first: Line, second: Line) -> bool:
+    """Whether an `.elif`/`.else` separates two lines: they are never read together."""
+    return any(first.start < line.start < second.start and line.kind in ("elif", "else") for line in section.lines)
+
+
+class DuplicateServerAddress(Rule):
+    """Reports two servers of one backend with the same address and port.
+
+    ## Why is this bad?
+    Two `server` lines that point at one machine make one server that takes a double share of
+    the traffic, in a pool that has one machine fewer than it seems. It is nearly always a
+    copy-paste slip: the second line was meant for another machine, which gets no traffic
+    and whose failure nobody notices, and when the duplicated machine goes down the pool
+    loses twice the capacity the configuration suggests. HAProxy says nothing.
+
+    ## Example
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check
+        server app2 10.0.0.1:80 check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check
+        server app2 10.0.0.2:80 check
+    ```
+
+    ## Fix safety
+    No fix: only you know which address the second server should have.
+
+    ## Exceptions
+    To give one machine more traffic, use `weight` on one server rather than two lines. Not
+    reported: servers whose address is a host name resolved with `resolvers` (HAProxy gives
+    each of them its own address of the name), loopback addresses (test set-ups that point
+    every server at one local stub), addresses taken from environment variables,
+    `server-template` lines, `disabled` servers, servers with different `sni` (two sites on
+    one address), and lines in different `.if`/`.else` branches.
+
+    ## References
+    HAProxy configuration manual: `server`, `weight`, `resolve-opts`.
+    """
+
+    code = "HL505"
+    name = "duplicate-server-address"
+    severity = Severity.WARNING
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        for proxy in ctx.proxies:
+            seen: dict[tuple[str, ...], Server] = {}
+            for server in proxy.servers:
+                if server.kind != "server" or server.has("disabled"):
+                    continue
+                key = address_key(server)
+                if key is None:
+                    continue
+                first = seen.get(key)
+                if first is None or _other_branch(proxy.section, first.line, server.line):
+                    seen.setdefault(key, server)
+                    continue
+                message = (
+                    f"{server_label(server)} has the same address as {server_label(first)} (line {first.line.line}), "
+                    f"`{server.address_word.value}`: one machine counted twice takes a double share of the traffic, and "  # type: ignore[union-attr]
+                    "the pool has one server fewer than it seems; fix the address, or remove one line and use `weight`"
+                )
+                yield ctx.report(self, server.address_word, message)  # type: ignore[arg-type]

@@ -841,3 +841,73 @@ class ZeroThreshold(Rule):
                     f"write a positive duration, or remove it to use {default}"
                 )
                 yield ctx.report(self, param, message)
+
+
+# --- HL208 -----------------------------------------------------------------------------------
+
+
+class SingleCheckRise(Rule):
+    """Reports `rise 1` on health-checked servers: one passing check puts a server back in
+    service.
+
+    ## Why is this bad?
+    With `rise 1`, the first check that passes after an outage marks the server UP, and it gets
+    its full share of traffic at once. A server that is still starting (cold caches, a
+    connection pool not yet filled), or that fails every other request, passes one check
+    easily: it takes traffic it cannot serve, fails again, and goes back DOWN. With `rise 2`
+    or `rise 3` (HAProxy's default is 2) a server must prove itself a few times; `slowstart`
+    ramps its traffic up over a period instead of all at once. Advice (info): with checks more
+    often than every 2 s, HL206 warns about `rise 1` already.
+
+    ## Example
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check rise 1
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        server app1 10.0.0.1:80 check rise 2 slowstart 30s
+    ```
+
+    ## Fix safety
+    No fix: how long a server should prove itself, and whether to ramp its traffic up, is for
+    you to decide.
+
+    ## Exceptions
+    Servers with `slowstart` are not reported: their traffic grows gradually after the single
+    passing check. A server that must come back as fast as possible and is known to be ready
+    as soon as it answers (a stateless service behind a readiness endpoint).
+
+    ## References
+    HAProxy configuration manual: server `rise`, `slowstart`, `inter`.
+    """
+
+    code = "HL208"
+    name = "single-check-rise"
+    severity = Severity.INFO
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        groups: dict[int, tuple[Param, list[Server]]] = {}
+        for _proxy, servers in checked_servers(ctx):
+            for server in servers:
+                param = server.get("rise")
+                if param is None or server.rise != 1 or server.get("slowstart") is not None:
+                    continue
+                if server.inter < 2000:
+                    continue  # HL206 reports it
+                groups.setdefault(param.word.start, (param, []))[1].append(server)
+        for start in sorted(groups):
+            param, servers = groups[start]
+            if len(servers) == 1:
+                names = server_label(servers[0])
+            else:
+                names = "servers " + ", ".join(f"`{s.name}`" for s in servers[:3])
+                names += f" and {len(servers) - 3} more" if len(servers) > 3 else ""
+            origin = " on this default-server" if param.line.keyword == "default-server" else ""
+            message = (
+                f"`rise 1`{origin} puts {names} back in service after a single passing check, with a full share of "
+                "traffic at once; use `rise 2` or more, or add `slowstart` to ramp the traffic up"
+            )
+            yield ctx.report(self, param, message)

@@ -19,6 +19,7 @@ which the rules and fixes below rely on:
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
@@ -972,3 +973,122 @@ class SSLVerifyWithoutCA(Rule):
                     f"add `ca-file <CA bundle>`{system_ca}, or `verify none` if you accept an unchecked certificate"
                 )
                 yield ctx.report(self, target, message)
+
+
+# --- HL307 ---------------------------------------------------------------------------------
+
+_STR_SNI = re.compile(r"str\(([A-Za-z0-9_.-]+)\)")
+
+
+def _connect_sets_sni(proxy: Proxy) -> bool:
+    """Whether an `http-check connect` or `tcp-check connect` of the checks in force names an
+    SNI itself."""
+    for keyword in ("http-check", "tcp-check"):
+        lines, _ = proxy.effective_lines(keyword)
+        if any(line.find("connect") == 1 and line.find("sni", 2) > 1 for line in lines):
+            return True
+    return False
+
+
+def _auto_sni(proxy: Proxy) -> bool:
+    """HAProxy 3.3 and later: whether an HTTPS check takes its SNI from its Host header (an
+    HTTP check with a Host header and no `http-check connect` rule)."""
+    from .health_checks import check_type, http_owner, http_rule_lines, requests_of
+
+    owner = http_owner(proxy)
+    if check_type(proxy).name != "httpchk" or owner is None:
+        return False
+    if any(line.find("connect") == 1 for line in http_rule_lines(owner.section)):
+        return False
+    requests = requests_of(owner.section)
+    return bool(requests) and requests[0].has_host
+
+
+class SniWithoutCheckSni(Rule):
+    """Reports TLS servers that send an SNI (`sni`) with their traffic while their TLS health
+    checks send none (no `check-sni`).
+
+    ## Why is this bad?
+    `sni` only applies to the traffic: health checks do not evaluate it, and without
+    `check-sni` their TLS handshake names no server. A server that hosts several names on one
+    address (a shared web server, an ingress controller, a CDN or cloud load balancer) then
+    answers the checks with its default certificate, or refuses the handshake: the checks fail
+    while the traffic works, or pass against another site and say nothing about the one the
+    traffic goes to. HAProxy says nothing. From HAProxy 3.3 an HTTPS check without
+    `http-check connect` takes its SNI from its `Host` header (`check-sni-auto`), and such
+    checks are not reported.
+
+    ## Example
+    ```haproxy
+    backend app
+        option httpchk GET /health
+        server app1 203.0.113.10:443 ssl verify required ca-file /etc/ssl/certs/ca-certificates.crt sni str(app.example.com) check
+    ```
+
+    ## Use instead
+    ```haproxy
+    backend app
+        option httpchk GET /health
+        server app1 203.0.113.10:443 ssl verify required ca-file /etc/ssl/certs/ca-certificates.crt sni str(app.example.com) check check-sni app.example.com
+    ```
+
+    ## Fix safety
+    Unsafe, for a constant name (`sni str(app.example.com)`): the fix adds `check-sni
+    app.example.com` to the line that sets `sni`. The checks then reach the site the traffic
+    goes to, and may start failing where they passed against the default site. With an
+    expression (`sni req.hdr(host)`, a warning would be too strong: advice, info) no fix:
+    choose the name the checks should use.
+
+    ## Exceptions
+    A server whose default certificate is the one the traffic gets anyway, or whose checks go
+    to another port in clear text (those are not reported). Checks whose `http-check connect`
+    or `tcp-check connect` sets `sni` are not reported.
+
+    ## References
+    HAProxy configuration manual: `sni`, `check-sni`, `check-sni-auto` (3.3), `check-ssl`.
+    """
+
+    code = "HL307"
+    name = "sni-without-check-sni"
+    severity = Severity.WARNING
+    fixable = "unsafe"
+
+    def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        from .check_servers import checks_use_tls
+
+        items = []
+        for proxy in ctx.proxies:
+            if not proxy.is_backend or _connect_sets_sni(proxy):
+                continue
+            auto = ctx.version >= (3, 3) and _auto_sni(proxy)
+            for server in proxy.servers:
+                if not server.check or not checks_use_tls(server) or server.get("check-sni") is not None:
+                    continue
+                param = server.get("sni")
+                if param is None or not param.value:
+                    continue
+                if auto and server.get("no-check-sni-auto") is None:
+                    continue
+                items.append((proxy, server, param))
+        for param, group in group_by_param(items):
+            qualified = len({id(p) for p, _ in group}) > 1
+            names = _names(group, qualified)
+            their = "its" if len(group) == 1 else "their"
+            where = " on this default-server" if param.line.keyword == "default-server" else ""
+            constant = _STR_SNI.fullmatch(param.value or "")
+            if constant is not None:
+                name = constant.group(1)
+                message = (
+                    f"`sni {param.value}`{where} names the site for the traffic of {names}, but {their} TLS health checks "
+                    "send no SNI (no `check-sni`): they meet the default certificate, another site or a refused "
+                    f"handshake, and do not test what the traffic gets; add `check-sni {name}`"
+                )
+                fix = ctx.fix(f"add `check-sni {name}`", "unsafe", ctx.append_words(param.line, f"check-sni {name}"))
+                yield ctx.report(self, param, message, fix=fix)
+            else:
+                message = (
+                    f"`sni {param.value}`{where} picks the name per request for {names}, but {their} TLS health checks send "
+                    "no SNI (no `check-sni`): they meet the server's default certificate; add `check-sni <name>` with "
+                    "the name the checks should use"
+                )
+                yield ctx.report(self, param, message, severity=Severity.INFO)
