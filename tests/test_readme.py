@@ -33,6 +33,22 @@ def test_first_command_lints_a_bundled_example():
     assert (ROOT / example).is_file()
 
 
+def test_the_opening_example_shows_the_real_findings_and_summary(capsys, monkeypatch):
+    """The lines the README shows of `haproxy-lint fixtures/examples/haproxy.cfg` (between its
+    "..." elisions) are what the command prints today, summary line included."""
+    from haproxy_lint.cli import main
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ haproxy-lint fixtures/examples/haproxy.cfg\n"
+    shown = [line for line in text.split(command, 1)[1].split("```", 1)[0].splitlines() if line != "..."]
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit):
+        main(["fixtures/examples/haproxy.cfg"])
+    printed = capsys.readouterr().out.splitlines()
+    assert shown[-1] == printed[-1]
+    assert all(line in printed for line in shown), [line for line in shown if line not in printed]
+
+
 def test_the_vocabulary_example_is_the_real_output(capsys, monkeypatch):
     """The README's "What HAProxy would refuse" block is what the command prints today."""
     from haproxy_lint.cli import main
