@@ -143,3 +143,10 @@ def test_the_summary_counts_what_the_opt_in_rules_would_add(tmp_path, capsys):
 def test_flapping_towards_an_address_the_file_does_not_show_is_advice():
     text = 'backend b\n    server s "${APP}:80" check inter 100ms fall 1 rise 1\n'
     assert _severities("HL206", text) == ["info"]
+
+
+def test_an_empty_backend_warns_where_a_frontend_routes_to_it():
+    routed = "frontend f\n    bind :80\n    default_backend app\nbackend app\n    balance roundrobin\n"
+    assert _severities("HL504", routed) == ["warning"]
+    # A backends-only file: whether any traffic arrives is not in it.
+    assert _severities("HL504", "backend app\n    balance roundrobin\n") == ["info"]

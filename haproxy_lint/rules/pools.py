@@ -389,7 +389,8 @@ class BackendWithoutServers(Rule):
     `option transparent`/`option http_proxy`, listens that route with `use_backend`.
     Backends no frontend can reach are left to `unused-backend` (HL904); when a
     `use_backend` name is built at run time, or no frontend is in the files linted, every
-    backend counts as reachable. The `default_backend` of a frontend that routes on names built
+    backend counts as reachable; with no frontend in the files (a backends-only file, linted
+    alone) the finding is info, since whether traffic arrives is not in the file. The `default_backend` of a frontend that routes on names built
     at run time (`use_backend %[req.hdr(host),map(...)]`) is its "no such route" catch-all,
     often empty on purpose, and is not reported. A backend whose server list is a template
     placeholder (`__SERVERS__`, `{{ servers }}`) is not reported either.
@@ -417,7 +418,7 @@ class BackendWithoutServers(Rule):
                 f"{proxy.label} has no `server` line: every request it gets is answered with 503; "
                 "add servers or route the traffic elsewhere"
             )
-            yield ctx.report(self, target, message)
+            yield ctx.report(self, target, message, severity=None if routing.known else Severity.INFO)
 
 
 # --- HL505 -----------------------------------------------------------------------------------
