@@ -252,6 +252,11 @@ class Context:
         last = line.words[-1]
         return self._edit(line, last.end, last.end, " " + text)
 
+    def insert_words_after(self, word: Word, text: str) -> Edit:
+        """Add words right after ``word`` (beside the setting they belong with, where words
+        further along the line could read them as their own value)."""
+        return self._edit(word, word.end, word.end, " " + text)
+
     def delete_line(self, line: Line) -> Edit:
         """Remove ``line``, its line ending included."""
         return self._edit(line, line.start, line.end, "")

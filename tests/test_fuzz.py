@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from haproxy_lint import Settings, parse
+from haproxy_lint import Settings, fix, parse
 from haproxy_lint.cli import run
 from haproxy_lint.fix import apply_edits
 from haproxy_lint.linter import lint_configs
@@ -139,3 +139,11 @@ def test_bom_fix_edit_columns_match_the_diagnostics():
     # edits say column 2, so a tool applying them writes "bdefaults ... ackend b".
     text = "\ufeffbackend b\n    server s 10.0.0.1:80 check\n"
     check_text(text)
+
+
+# Found by fuzzing: HL307's fix appended `check-sni` at the end of the line, where a stray word
+# before it took `check-sni` as its value; the rule fired again on every round.
+def test_check_sni_fix_settles_beside_sni_whatever_follows():
+    text = "backend\nserver 0 0 check ssl sni str(0) 0"
+    result = fix(text, Settings(select=["HL307"], target_version="2.0"), unsafe=True)
+    assert result.text == "backend\nserver 0 0 check ssl sni str(0) check-sni 0 0"

@@ -1083,7 +1083,10 @@ class SniWithoutCheckSni(Rule):
                     "send no SNI (no `check-sni`): they meet the default certificate, another site or a refused "
                     f"handshake, and do not test what the traffic gets; add `check-sni {name}`"
                 )
-                fix = ctx.fix(f"add `check-sni {name}`", "unsafe", ctx.append_words(param.line, f"check-sni {name}"))
+                # Beside `sni`: at the end of the line, a stray word before it could take
+                # `check-sni` as its value, and the fix would never settle.
+                anchor = param.value_word or param.word
+                fix = ctx.fix(f"add `check-sni {name}`", "unsafe", ctx.insert_words_after(anchor, f"check-sni {name}"))
                 yield ctx.report(self, param, message, fix=fix)
             else:
                 message = (
