@@ -257,6 +257,12 @@ class Context:
         further along the line could read them as their own value)."""
         return self._edit(word, word.end, word.end, " " + text)
 
+    def add_server_words(self, server: Server, text: str) -> Edit:
+        """Add parameters to a server line right after its address: HAProxy reads them in any
+        order, and at the end of the line a stray word could take the first as its value."""
+        anchor = server.address_word or server.line.words[0]
+        return self._edit(server.line, anchor.end, anchor.end, " " + text)
+
     def delete_line(self, line: Line) -> Edit:
         """Remove ``line``, its line ending included."""
         return self._edit(line, line.start, line.end, "")

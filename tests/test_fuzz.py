@@ -147,3 +147,12 @@ def test_check_sni_fix_settles_beside_sni_whatever_follows():
     text = "backend\nserver 0 0 check ssl sni str(0) 0"
     result = fix(text, Settings(select=["HL307"], target_version="2.0"), unsafe=True)
     assert result.text == "backend\nserver 0 0 check ssl sni str(0) check-sni 0 0"
+
+
+# The same for `check` (HL103) and `backup` (HL501): a stray word at the end of a server line
+# took the appended flag as its value, and the second round added it again.
+def test_server_flags_are_added_after_the_address_not_after_a_stray_word():
+    text = "backend b\n    option httpchk GET /\n    server s 10.0.0.1:80 foo\n"
+    assert fix(text, Settings(select=["HL103"]), unsafe=True).text.endswith("server s 10.0.0.1:80 check foo\n")
+    text = "backend b\n    server web1 10.0.0.1:80 check\n    server web-backup 10.0.0.9:80 check foo\n"
+    assert fix(text, Settings(select=["HL501"]), unsafe=True).text.endswith("server web-backup 10.0.0.9:80 backup check foo\n")

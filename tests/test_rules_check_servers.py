@@ -58,7 +58,7 @@ def test_hl103_default_server_no_check_after_check_is_an_opt_out():
 def test_hl103_fix_keeps_the_comment_and_is_accepted():
     text = HEAD + "\nbackend app\n    option httpchk\n    server a1 10.0.0.1:80 weight 10\t# primary\n"
     result = fix(text, Settings(select=["HL103"]), unsafe=True)
-    assert result.text.endswith("    server a1 10.0.0.1:80 weight 10 check\t# primary\n")
+    assert result.text.endswith("    server a1 10.0.0.1:80 check weight 10\t# primary\n")
     assert lint(result.text, Settings(select=["HL103"])) == []
 
 

@@ -83,7 +83,7 @@ def test_backup_fix_then_backups_rule():
         """
     )
     fixed = fix(text, Settings(select=["HL501"]), unsafe=True).text
-    assert fixed.count(" check backup\n") == 2
+    assert fixed.count(":80 backup check\n") == 2
     assert [d.code for d in lint(fixed, Settings(select=["HL5"]))] == ["HL503"]
 
 

@@ -184,7 +184,7 @@ class CheckDisabledServer(Rule):
                     continue
                 label = server_label(server)
                 if self._has_port(server):
-                    fix = ctx.fix(f"add `check` to {label}", "unsafe", ctx.append_words(server.line, "check"))
+                    fix = ctx.fix(f"add `check` to {label}", "unsafe", ctx.add_server_words(server, "check"))
                     message = f"{label} has no `check`, so the health check set by {how} never runs for it and it stays in rotation when it dies; add `check`"
                 else:
                     fix = None

@@ -138,7 +138,7 @@ class BackupInMainPool(Rule):
             if not main:
                 continue
             for server, word, place in suspects:
-                fix = ctx.fix(f"add `backup` to {server_label(server)}", "unsafe", ctx.append_words(server.line, "backup"))
+                fix = ctx.fix(f"add `backup` to {server_label(server)}", "unsafe", ctx.add_server_words(server, "backup"))
                 message = (
                     f"{server_label(server)} looks like a spare ({place} says \"{word}\") but has no `backup` flag: "
                     "it takes regular traffic; add `backup` if it should only serve when the others are down"
