@@ -30,15 +30,17 @@ from .fuzz_strategies import (
 )
 
 SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+# derandomize: the same inputs on every run, so that CI never fails on an input no run before
+# it saw; benchmarks/fuzz.py explores new ones (random seeds, as long as asked).
 
 
-@settings(max_examples=220, deadline=None, suppress_health_check=SLOW)
+@settings(max_examples=220, deadline=None, suppress_health_check=SLOW, derandomize=True)
 @given(haproxy_texts(), st.sampled_from(VERSIONS), st.integers(0, 100), st.sampled_from(CODES))
 def test_parse_lint_fix_and_formats_hold_on_any_text(text, version, split, code):
     check_text(text, version, split=split, code=code)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=SLOW)
+@settings(max_examples=40, deadline=None, suppress_health_check=SLOW, derandomize=True)
 @given(haproxy_texts(), st.sampled_from(FORMATS), st.sampled_from(CLI_MODES))
 def test_command_line_never_crashes(text, fmt, mode):
     check_cli(text, fmt, mode)
