@@ -100,12 +100,21 @@ class CheckType:
 
 
 def check_type(proxy: Proxy) -> CheckType:
-    """The last check option of the proxy's section, else its defaults' (recursively)."""
+    """The last check option of the proxy's section, else its defaults' (recursively).
+
+    Kept on the proxy (it depends on the sections only; a dozen rules ask for every proxy):
+    callers read it and must not change it."""
+    found: CheckType | None = proxy.__dict__.get("_check_type")
+    if found is not None:
+        return found
     owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_option_lines(p.section)))
     if owner is None:
-        return CheckType(None)
-    own = check_option_lines(owner.section)
-    return CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
+        found = CheckType(None)
+    else:
+        own = check_option_lines(owner.section)
+        found = CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
+    proxy.__dict__["_check_type"] = found
+    return found
 
 
 def http_owner(proxy: Proxy) -> Proxy | None:
@@ -464,7 +473,12 @@ class RequestUse:
 
 
 def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    """The requests of ``owner``'s own ruleset, each with the checked servers it goes to."""
+    """The requests of ``owner``'s own ruleset, each with the checked servers it goes to
+    (computed once per run: HL101, HL113 and HL114 ask; callers must not change it)."""
+    return ctx.memo(("request-uses", id(owner)), lambda: _request_uses(ctx, owner))
+
+
+def _request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
     section = owner.section
     users = ruleset_users(ctx).get(id(owner), [])
     uses = []

@@ -782,6 +782,7 @@ class UnusedBackend(Rule):
         for config in index.configs:
             for section in config.sections:
                 spoe_agent = spoe_agent or section.kind == "spoe-agent"
+                rests: list[str] = []
                 for line in section.directives:
                     keyword = line.keyword
                     if keyword in ("use_backend", "default_backend", "filter"):
@@ -799,8 +800,10 @@ class UnusedBackend(Rule):
                         rest = parts[skip] if len(parts) > skip else ""
                     else:
                         rest = " ".join(word.value for word in line.words[skip:])
-                    for ident in names.intersection(_IDENT.findall(rest)):
-                        mentioned[ident].add(id(section))
+                    rests.append(rest)
+                # one search per section (an identifier never spans a line break either)
+                for ident in names.intersection(_IDENT.findall("\n".join(rests))):
+                    mentioned[ident].add(id(section))
         for decl in index.decls:
             if decl.index != here or decl.kind != "backend" or decl.name is None or decl.name_word is None:
                 continue

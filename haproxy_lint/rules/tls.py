@@ -218,14 +218,23 @@ def facts(ctx: Context) -> Facts:
 
 
 def _check_connects_ssl(proxy: Proxy) -> Line | None:
-    """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any."""
+    """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any
+    (kept on the proxy: it depends on the sections only, and is asked for every server)."""
+    cache = proxy.__dict__
+    if "_connects_ssl" in cache:
+        return cache["_connects_ssl"]  # type: ignore[no-any-return]
+    found = None
     for keyword in ("tcp-check", "http-check"):
         lines, _ = proxy.effective_lines(keyword)
         for line in lines:
             values = line.values
             if len(values) > 1 and values[1] == "connect" and "ssl" in values[2:]:
-                return line
-    return None
+                found = line
+                break
+        if found is not None:
+            break
+    cache["_connects_ssl"] = found
+    return found
 
 
 def server_uses_ssl(proxy: Proxy | None, server: Server) -> bool:
