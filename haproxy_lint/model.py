@@ -70,6 +70,7 @@ def paused_gc() -> Iterator[None]:
 
 
 _NOT_PLAIN = re.compile(r"[\"'\\$]")
+_NOT_PLAIN_OR_SPLIT = re.compile(r"[\"'\\$\x1c-\x1f]")  # and what str.split() cuts at but HAProxy does not
 _SPECIAL_OR_HASH = re.compile(r"[\"'\\#]")
 _RUNS = re.compile(r"[^ \t\x0b\x0c\r]+")
 _BLANKS = " \t\x0b\x0c\r"
@@ -354,12 +355,18 @@ class Line(_Node):
 
 
 def _plain_values(text: str) -> tuple[str, ...] | None:
+    if text.isascii() and _NOT_PLAIN_OR_SPLIT.search(text) is None:
+        # Most lines: ASCII, where str.split() cuts at HAProxy's blanks (and at \x1c-\x1f,
+        # which the pattern keeps out; a line holds no \n), twice as fast as the pattern.
+        if "#" in text:
+            text = text.split("#", 1)[0]
+        # most words repeat from line to line (server, check, inter, if...): one copy of each
+        return tuple(map(_intern, text.split()))
     if _NOT_PLAIN.search(text) is not None:
         return None
     if "#" in text:
         text = text.split("#", 1)[0]
     values = _BLANK_RUNS.split(text.strip(" \t\x0b\x0c\r"))
-    # most words repeat from line to line (server, check, inter, if...): one copy of each
     return () if values == [""] else tuple(map(_intern, values))
 
 

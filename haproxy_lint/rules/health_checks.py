@@ -1514,7 +1514,9 @@ def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -
     def main() -> list[_Step]:
         return [step for step in steps if step.action != "other"]
 
-    for line in proxy.section.directives if lines is None else lines:
+    if lines is None:  # only these lines count: the others are passed over below
+        lines = proxy.section.directives_named("option", "http-check")
+    for line in lines:
         if line.keyword == "option" and len(line.words) > 1 and line.words[1].value in CHECK_OPTIONS:
             in_force = line.words[1].value == "httpchk"
             if not in_force:
