@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..diagnostics import Diagnostic, Edit, Severity
-from ..effective import Proxy, nearest_in_chain
+from ..effective import Proxy, nearest_in_chain, proxy_facts
 from ..model import Line, Section, Word
 from ..rule import Context, Rule
 from ..views import Param, Server
@@ -104,7 +104,8 @@ def check_type(proxy: Proxy) -> CheckType:
 
     Kept on the proxy (it depends on the sections only; a dozen rules ask for every proxy):
     callers read it and must not change it."""
-    found: CheckType | None = proxy.__dict__.get("_check_type")
+    facts = proxy_facts(proxy)
+    found: CheckType | None = facts.get(("check_type",))
     if found is not None:
         return found
     owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_option_lines(p.section)))
@@ -113,7 +114,7 @@ def check_type(proxy: Proxy) -> CheckType:
     else:
         own = check_option_lines(owner.section)
         found = CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
-    proxy.__dict__["_check_type"] = found
+    facts[("check_type",)] = found
     return found
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..diagnostics import Diagnostic, Edit, Severity
-from ..effective import Proxy
+from ..effective import Proxy, proxy_facts
 from ..model import Config, Line, Section, Word
 from ..rule import Context, Rule
 from ..views import Param, Server
@@ -220,9 +220,9 @@ def facts(ctx: Context) -> Facts:
 def _check_connects_ssl(proxy: Proxy) -> Line | None:
     """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any
     (kept on the proxy: it depends on the sections only, and is asked for every server)."""
-    cache = proxy.__dict__
-    if "_connects_ssl" in cache:
-        return cache["_connects_ssl"]  # type: ignore[no-any-return]
+    facts = proxy_facts(proxy)
+    if ("connects_ssl",) in facts:
+        return facts[("connects_ssl",)]  # type: ignore[no-any-return]
     found = None
     for keyword in ("tcp-check", "http-check"):
         lines, _ = proxy.effective_lines(keyword)
@@ -233,7 +233,7 @@ def _check_connects_ssl(proxy: Proxy) -> Line | None:
                 break
         if found is not None:
             break
-    cache["_connects_ssl"] = found
+    facts[("connects_ssl",)] = found
     return found
 
 
