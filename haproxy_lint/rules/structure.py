@@ -717,6 +717,7 @@ class UndefinedBackend(Rule):
 # --- HL904 ---------------------------------------------------------------------------------------
 
 _IDENT = re.compile(r"[A-Za-z0-9_.:\-]+")
+_NO_QUOTES = str.maketrans("", "", "\"'")
 # Words that name something of their own (a server, an ACL, a user...), not a backend.
 _OWN_NAME_KEYWORDS = frozenset({"server", "server-template", "acl", "peer", "nameserver", "user", "group", "mailer"})
 
@@ -782,15 +783,25 @@ class UnusedBackend(Rule):
         for config in index.configs:
             for section in config.sections:
                 spoe_agent = spoe_agent or section.kind == "spoe-agent"
+                for line in section.directives_named("use_backend", "default_backend", "filter"):
+                    words = line.words
+                    if line.keyword != "filter" and len(words) > 1 and is_dynamic(words[1]):
+                        return
+                    if line.keyword == "filter" and len(words) > 1 and words[1].value == "spoe":
+                        spoe_filter = True
+                raw = "\n".join([line.text for line in section.directives])
+                if "\\" not in raw and not ('"' in raw and "'" in raw):
+                    # Without escapes, and with quotes of one kind only, the words' values are the
+                    # text less its quotes (words.unquote): the identifiers of the whole text
+                    # (comments and keywords too) hold those of the words below. None of them a
+                    # backend's name: nothing to look at here.
+                    if '"' in raw or "'" in raw:
+                        raw = raw.translate(_NO_QUOTES)
+                    if names.isdisjoint(_IDENT.findall(raw)):
+                        continue
                 rests: list[str] = []
                 for line in section.directives:
                     keyword = line.keyword
-                    if keyword in ("use_backend", "default_backend", "filter"):
-                        words = line.words
-                        if keyword != "filter" and len(words) > 1 and is_dynamic(words[1]):
-                            return
-                        if keyword == "filter" and len(words) > 1 and words[1].value == "spoe":
-                            spoe_filter = True
                     # The words after the keyword (and after a server's or acl's own name),
                     # as one string: an identifier never spans a blank.
                     skip = 2 if keyword in _OWN_NAME_KEYWORDS else 1
