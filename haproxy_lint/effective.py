@@ -14,7 +14,7 @@ it, inherited or not, so a diagnostic can point at the line to change.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Optional, TypeVar
+from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -148,6 +148,17 @@ class Proxy(BaseModel):
     @property
     def is_backend(self) -> bool:
         return self.section.kind in ("backend", "listen")
+
+
+def proxy_facts(proxy: Proxy) -> dict[Hashable, Any]:
+    """A dict kept on the proxy for facts that depend on its sections only, which several
+    rules ask for every proxy (its check option...): compute once, then read. One dict with
+    :func:`nearest_in_chain`'s answers (whose keys are strings: use tuples), so that the
+    proxy's own attributes stay few."""
+    memo = proxy.__dict__.get("_nearest")
+    if memo is None:
+        memo = proxy.__dict__["_nearest"] = {}
+    return memo  # type: ignore[no-any-return]
 
 
 def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool]) -> Proxy | None:

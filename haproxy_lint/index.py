@@ -21,6 +21,8 @@ lints one parsed text twice: once for the rules that fix, once for the others).
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +34,7 @@ from .views import Server
 __all__ = ["Index", "index_of"]
 
 _SERVER_KEYWORDS = ("server", "default-server", "server-template")
+_start = attrgetter("start")
 
 
 class Index:
@@ -46,7 +49,7 @@ class Index:
         self._chain: Chain | None = None
         self._proxies: dict[int, list[Proxy]] = {}
         self._by_keyword: dict[int, dict[str, list[tuple[Line, Section | None]]]] = {}
-        self._section_of: dict[int, dict[int, Section]] = {}
+        self._section_of: dict[int, list[int]] = {}
         self._servers: dict[int, dict[int, Server]] = {}
         self._defined: dict[tuple[int, str], dict[str, list[Section]]] = {}
 
@@ -135,16 +138,21 @@ class Index:
         return sorted(found, key=lambda line: line.start)
 
     def section_of(self, line: Line, config: Config | None = None) -> Section | None:
-        """The section a line of ``config`` belongs to (``None`` before the first one)."""
+        """The section a line of ``config`` belongs to (``None`` before the first one, and for
+        a line that is not one of ``config``'s)."""
         config = self._config(config)
-        owners = self._section_of.get(id(config))
-        if owners is None:
-            owners = self._section_of[id(config)] = {
-                id(each): section for section in config.sections for each in section.lines
-            }
-            for section in config.sections:
-                owners[id(section.header)] = section
-        return owners.get(id(line))
+        starts = self._section_of.get(id(config))
+        if starts is None:  # sections and their lines are in file order: two bisections, no map
+            starts = self._section_of[id(config)] = [section.header.start for section in config.sections]
+        i = bisect_right(starts, line.start) - 1
+        if i < 0:
+            return None
+        section = config.sections[i]
+        if line is section.header:
+            return section
+        lines = section.lines
+        j = bisect_left(lines, line.start, key=_start)
+        return section if j < len(lines) and lines[j] is line else None
 
     # --- names ---------------------------------------------------------------------------
 

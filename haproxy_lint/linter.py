@@ -129,6 +129,9 @@ def _lint(
                 silenced.append(diag)
             else:
                 kept.append(diag)
+    # What rules memoised refers back to the context (a cycle): drop it now, while the
+    # collector is paused, rather than leave it to a later collection.
+    run_cache.clear()
     return sorted(kept, key=lambda d: d.sort_key), sorted(silenced, key=lambda d: d.sort_key)
 
 

@@ -70,6 +70,8 @@ def paused_gc() -> Iterator[None]:
 
 
 _NOT_PLAIN = re.compile(r"[\"'\\$]")
+_NOT_PLAIN_OR_SPLIT = re.compile(r"[\"'\\$\x1c-\x1f]")  # and what str.split() cuts at but HAProxy does not
+_SPLIT_ONLY = re.compile(r"[\x1c-\x1f]")  # what str.split() cuts ASCII text at, and HAProxy does not
 _SPECIAL_OR_HASH = re.compile(r"[\"'\\#]")
 _RUNS = re.compile(r"[^ \t\x0b\x0c\r]+")
 _BLANKS = " \t\x0b\x0c\r"
@@ -266,9 +268,20 @@ class Line(_Node):
                 # the words are the runs of non-blanks (no SplitLine kept for them).
                 # Their strings are interned: most repeat from line to line (server, check...).
                 found = []
-                for m in _RUNS.finditer(text):
-                    raw = _intern(m.group())
-                    found.append(Word(raw, raw, start + m.start()))
+                if text.isascii() and _SPLIT_ONLY.search(text) is None:
+                    # str.split() cuts at HAProxy's blanks here (see _plain_values); each word
+                    # is then found after the previous one, past the blanks between them.
+                    find = text.find
+                    at = 0
+                    for raw in text.split():
+                        at = find(raw, at)
+                        raw = _intern(raw)
+                        found.append(Word(raw, raw, start + at))
+                        at += len(raw)
+                else:
+                    for m in _RUNS.finditer(text):
+                        raw = _intern(m.group())
+                        found.append(Word(raw, raw, start + m.start()))
                 words = tuple(found)
             elif _QUOTING.search(text) is None:
                 words = tuple([Word(raw, raw, start + i) for raw, i in self.parts.words])
@@ -354,12 +367,18 @@ class Line(_Node):
 
 
 def _plain_values(text: str) -> tuple[str, ...] | None:
+    if text.isascii() and _NOT_PLAIN_OR_SPLIT.search(text) is None:
+        # Most lines: ASCII, where str.split() cuts at HAProxy's blanks (and at \x1c-\x1f,
+        # which the pattern keeps out; a line holds no \n), twice as fast as the pattern.
+        if "#" in text:
+            text = text.split("#", 1)[0]
+        # most words repeat from line to line (server, check, inter, if...): one copy of each
+        return tuple(map(_intern, text.split()))
     if _NOT_PLAIN.search(text) is not None:
         return None
     if "#" in text:
         text = text.split("#", 1)[0]
     values = _BLANK_RUNS.split(text.strip(" \t\x0b\x0c\r"))
-    # most words repeat from line to line (server, check, inter, if...): one copy of each
     return () if values == [""] else tuple(map(_intern, values))
 
 

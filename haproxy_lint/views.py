@@ -7,11 +7,11 @@ can be traced back to the word that set it (diagnostics point at that word, fixe
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _trusted, lazy
+from .model import Line, Word, _Node, _trusted, lazy
 
 __all__ = [
     "Acl",
@@ -169,19 +169,27 @@ def _host_kind(host: str, prefix: str) -> AddressKind:
 # --- servers ---------------------------------------------------------------------------------
 
 
-class Param(BaseModel):
+class Param(_Node):
     """One parameter of a server line: ``inter 5s`` (``value`` "5s"), or a flag like ``check``.
 
     ``word`` is the parameter's keyword, ``value_word`` its argument (``None`` for a flag).
+    A plain class with slots, as the tree's are (a large file has tens of thousands).
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
+    __slots__ = ("name", "value", "word", "value_word", "line", "_duration", "_integer")
+    _fields = _dumped = ("name", "value", "word", "value_word", "line")
 
-    name: str
-    value: str | None
-    word: Word
-    value_word: Word | None
-    line: Line
+    def __init__(self, name: str, value: str | None, word: Word, value_word: Word | None, line: Line) -> None:
+        self.name = name
+        self.value = value
+        self.word = word
+        self.value_word = value_word
+        self.line = line
+        self._duration: Any = _UNSET
+        self._integer: Any = _UNSET
+
+    def _key(self) -> tuple:
+        return (self.name, self.value, self.word, self.value_word, self.line)
 
     @property
     def start(self) -> int:
@@ -191,20 +199,30 @@ class Param(BaseModel):
     def end(self) -> int:
         return (self.value_word or self.word).end
 
-    @lazy  # read by several rules for every server
+    @property  # read by several rules for every server: computed once
     def duration(self) -> int | None:
         """The value as a duration in milliseconds (``None`` if absent or malformed)."""
-        return parse_duration(self.value) if self.value is not None else None
+        found = self._duration
+        if found is _UNSET:
+            found = self._duration = parse_duration(self.value) if self.value is not None else None
+        return found  # type: ignore[no-any-return]
 
-    @lazy
+    @property
     def integer(self) -> int | None:
         """The value as an integer (``None`` if absent or not a number)."""
-        if self.value is None:
-            return None
-        try:
-            return int(self.value)
-        except ValueError:
-            return None
+        found = self._integer
+        if found is _UNSET:
+            found = None
+            if self.value is not None:
+                try:
+                    found = int(self.value)
+                except ValueError:
+                    pass
+            self._integer = found
+        return found  # type: ignore[no-any-return]
+
+
+_UNSET: Any = object()
 
 
 ServerKind = Literal["server", "default-server", "server-template"]
@@ -293,7 +311,7 @@ class Server(BaseModel):
 
     def has(self, flag: str) -> bool:
         """Whether the flag is effectively set (``check``, ``ssl``, ``backup``...)."""
-        return self.get(flag) is not None
+        return flag in self.effective_params  # (its values are never None)
 
     def value(self, name: str) -> str | None:
         param = self.get(name)
@@ -373,7 +391,7 @@ class Server(BaseModel):
 
 def _param(name: str, word: Word, value_word: Word | None, line: Line) -> Param:
     value = value_word.value if value_word is not None else None
-    return _trusted(Param, {"name": name, "value": value, "word": word, "value_word": value_word, "line": line})
+    return Param(name, value, word, value_word, line)
 
 
 def _read_params(line: Line, first: int) -> dict[str, Param]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, Severity
-from ..effective import Proxy, Setting
+from ..effective import Proxy, Setting, proxy_facts
 from ..model import Line, Word
 from ..rule import Context, Rule
 from ..views import Param, Server, parse_address
@@ -85,7 +85,10 @@ def check_port(server: Server) -> int | None:
 
 def check_type(proxy: Proxy) -> Setting | None:
     """The option line that selects the proxy's check type (the last one wins; own lines over
-    inherited ones), or ``None``."""
+    inherited ones), or ``None``. Kept on the proxy: several rules ask for every proxy."""
+    facts = proxy_facts(proxy)
+    if ("check_option",) in facts:
+        return facts[("check_option",)]  # type: ignore[no-any-return]
     found: Setting | None = None
     for name in CHECK_OPTIONS:
         setting = proxy.option(name)
@@ -93,6 +96,7 @@ def check_type(proxy: Proxy) -> Setting | None:
             continue
         if found is None or (not setting.inherited, setting.line.start) > (not found.inherited, found.line.start):
             found = setting
+    facts[("check_option",)] = found
     return found
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..diagnostics import Diagnostic, Edit, Severity
-from ..effective import Proxy, nearest_in_chain
+from ..effective import Proxy, nearest_in_chain, proxy_facts
 from ..model import Line, Section, Word
 from ..rule import Context, Rule
 from ..views import Param, Server
@@ -100,12 +100,22 @@ class CheckType:
 
 
 def check_type(proxy: Proxy) -> CheckType:
-    """The last check option of the proxy's section, else its defaults' (recursively)."""
+    """The last check option of the proxy's section, else its defaults' (recursively).
+
+    Kept on the proxy (it depends on the sections only; a dozen rules ask for every proxy):
+    callers read it and must not change it."""
+    facts = proxy_facts(proxy)
+    found: CheckType | None = facts.get(("check_type",))
+    if found is not None:
+        return found
     owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_option_lines(p.section)))
     if owner is None:
-        return CheckType(None)
-    own = check_option_lines(owner.section)
-    return CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
+        found = CheckType(None)
+    else:
+        own = check_option_lines(owner.section)
+        found = CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
+    facts[("check_type",)] = found
+    return found
 
 
 def http_owner(proxy: Proxy) -> Proxy | None:
@@ -464,7 +474,12 @@ class RequestUse:
 
 
 def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    """The requests of ``owner``'s own ruleset, each with the checked servers it goes to."""
+    """The requests of ``owner``'s own ruleset, each with the checked servers it goes to
+    (computed once per run: HL101, HL113 and HL114 ask; callers must not change it)."""
+    return ctx.memo(("request-uses", id(owner)), lambda: _request_uses(ctx, owner))
+
+
+def _request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
     section = owner.section
     users = ruleset_users(ctx).get(id(owner), [])
     uses = []
@@ -1500,7 +1515,9 @@ def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -
     def main() -> list[_Step]:
         return [step for step in steps if step.action != "other"]
 
-    for line in proxy.section.directives if lines is None else lines:
+    if lines is None:  # only these lines count: the others are passed over below
+        lines = proxy.section.directives_named("option", "http-check")
+    for line in lines:
         if line.keyword == "option" and len(line.words) > 1 and line.words[1].value in CHECK_OPTIONS:
             in_force = line.words[1].value == "httpchk"
             if not in_force:

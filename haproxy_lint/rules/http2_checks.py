@@ -36,7 +36,7 @@ from .health_checks import (
 
 
 def _uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    return ctx.memo(("request-uses", id(owner)), lambda: request_uses(ctx, owner))
+    return request_uses(ctx, owner)
 
 
 def _owners(ctx: Context) -> Iterable[Proxy]:

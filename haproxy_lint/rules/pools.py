@@ -424,6 +424,9 @@ class BackendWithoutServers(Rule):
 # --- HL505 -----------------------------------------------------------------------------------
 
 _SAME_PLACE_KINDS = ("ipv4", "ipv6", "hostname", "unix", "abns")
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: An IPv4 address that ``ipaddress.ip_address(host).compressed`` gives back unchanged.
+_CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
 def address_key(server: Server) -> tuple[str, ...] | None:
@@ -434,7 +437,11 @@ def address_key(server: Server) -> tuple[str, ...] | None:
     if address is None or word is None or address.kind not in _SAME_PLACE_KINDS or "$" in word.raw:
         return None
     host = address.host
-    if address.kind in ("ipv4", "ipv6"):
+    if address.kind == "ipv4" and _CANONICAL_IPV4.fullmatch(host) is not None:
+        # the common case, without ipaddress: a dotted quad as ipaddress writes it back
+        if host.startswith("127."):
+            return None  # loopback (see below)
+    elif address.kind in ("ipv4", "ipv6"):
         try:
             ip = ipaddress.ip_address(host.strip("[]"))
         except ValueError:

@@ -280,6 +280,9 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
     known_sections = t.section_keywords()
     conditional = index.branches[here]  # lines inside .if blocks, if any
     starts = _starts(t.version)
+    # The verdict on a plain line depends on its section kind and words only, and most lines
+    # repeat others (`balance roundrobin`, `option httpchk`...): judged once per run.
+    suspects: dict[tuple[str, tuple[str, ...]], bool] = {}
     for section in ctx.config.sections:
         kind = section.kind
         if kind not in known_sections or index.skipped(here, section.header):
@@ -291,7 +294,12 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
                 continue
             values = line.plain_values
             if values is not None:  # most lines: words are blank-separated runs
-                if not values or not _suspect(ctx, t, data, counts, kind, values, starts):
+                if not values:
+                    continue
+                suspect = suspects.get((kind, values))
+                if suspect is None:
+                    suspect = suspects[(kind, values)] = _suspect(ctx, t, data, counts, kind, values, starts)
+                if not suspect:
                     continue
             yield from _check_line(ctx, t, data, counts, kind, line)
 

@@ -717,6 +717,7 @@ class UndefinedBackend(Rule):
 # --- HL904 ---------------------------------------------------------------------------------------
 
 _IDENT = re.compile(r"[A-Za-z0-9_.:\-]+")
+_NO_QUOTES = str.maketrans("", "", "\"'")
 # Words that name something of their own (a server, an ACL, a user...), not a backend.
 _OWN_NAME_KEYWORDS = frozenset({"server", "server-template", "acl", "peer", "nameserver", "user", "group", "mailer"})
 
@@ -782,25 +783,36 @@ class UnusedBackend(Rule):
         for config in index.configs:
             for section in config.sections:
                 spoe_agent = spoe_agent or section.kind == "spoe-agent"
+                for line in section.directives_named("use_backend", "default_backend", "filter"):
+                    words = line.words
+                    if line.keyword != "filter" and len(words) > 1 and is_dynamic(words[1]):
+                        return
+                    if line.keyword == "filter" and len(words) > 1 and words[1].value == "spoe":
+                        spoe_filter = True
+                raw = "\n".join([line.text for line in section.directives])
+                if "\\" not in raw and not ('"' in raw and "'" in raw):
+                    # Without escapes, and with quotes of one kind only, the words' values are the
+                    # text less its quotes (words.unquote): the identifiers of the whole text
+                    # (comments and keywords too) hold those of the words below. None of them a
+                    # backend's name: nothing to look at here.
+                    if '"' in raw or "'" in raw:
+                        raw = raw.translate(_NO_QUOTES)
+                    if names.isdisjoint(_IDENT.findall(raw)):
+                        continue
+                rests: list[str] = []
                 for line in section.directives:
                     keyword = line.keyword
-                    if keyword in ("use_backend", "default_backend", "filter"):
-                        words = line.words
-                        if keyword != "filter" and len(words) > 1 and is_dynamic(words[1]):
-                            return
-                        if keyword == "filter" and len(words) > 1 and words[1].value == "spoe":
-                            spoe_filter = True
                     # The words after the keyword (and after a server's or acl's own name),
                     # as one string: an identifier never spans a blank.
                     skip = 2 if keyword in _OWN_NAME_KEYWORDS else 1
-                    text = line.text
-                    if _PLAIN.search(text) is None:  # most lines: the words are the blank-separated runs
-                        parts = _BLANKS.split(text.strip(" \t\x0b\x0c\r"), skip)
-                        rest = parts[skip] if len(parts) > skip else ""
+                    plain = line.plain_values  # most lines (cut once for several rules)
+                    if plain is not None:
+                        rests.append(" ".join(plain[skip:]))
                     else:
-                        rest = " ".join(word.value for word in line.words[skip:])
-                    for ident in names.intersection(_IDENT.findall(rest)):
-                        mentioned[ident].add(id(section))
+                        rests.append(" ".join(word.value for word in line.words[skip:]))
+                # one search per section (an identifier never spans a line break either)
+                for ident in names.intersection(_IDENT.findall("\n".join(rests))):
+                    mentioned[ident].add(id(section))
         for decl in index.decls:
             if decl.index != here or decl.kind != "backend" or decl.name is None or decl.name_word is None:
                 continue
@@ -1086,8 +1098,8 @@ def _phrase_starts() -> frozenset[str]:
 
 
 _SPOE_SCOPE = re.compile(r"^\s*\[[^\]]+\]\s*(#.*)?$")
-_PLAIN = re.compile(r"[\"'\\#$]")  # a line without these splits on blanks alone
-_BLANKS = re.compile(r"[ \t\x0b\x0c\r]+")
+
+
 def keyword_findings(ctx: Context) -> list[KeywordFinding]:
     """HL907 and HL908 findings of the file being checked (both rules share one walk)."""
     return ctx.memo("structure.keyword_findings", lambda: _keyword_findings(ctx))
@@ -1102,6 +1114,8 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
     known_sections = t.section_keywords()
     phrase_starts = _phrase_starts()
     spoe = any(section.kind.startswith("spoe-") for section in ctx.config.sections)
+    conditional = index.branches[here]  # lines inside .if blocks, if any (others are never skipped)
+    table_version, version = t.version, ctx.version
     for line in ctx.config.preamble:
         if index.skipped(here, line) or not line.words or "$" in line.words[0].raw:
             continue
@@ -1139,11 +1153,13 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
         for line in section.directives:
             plain = line.plain_values
             values = plain[:4] if plain is not None else tuple(line.values[:4])
-            if not values or "$" in values[0] or index.skipped(here, line):
+            if not values or "$" in values[0]:
+                continue
+            if conditional and line.line in conditional and index.skipped(here, line):
                 continue
             if values[0] not in phrase_starts:
                 values = values[:1]  # the same verdict, and one cache entry per keyword
-            verdict = classify(t.version, ctx.version, kind, anonymous, values)
+            verdict = classify(table_version, version, kind, anonymous, values)
             if verdict is None:
                 continue
             words = line.words

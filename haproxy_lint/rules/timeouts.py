@@ -769,9 +769,14 @@ class FlappingThresholds(Rule):
 # --- HL207 -----------------------------------------------------------------------------------
 
 
+_ATOL = re.compile(r"\s*([+-]?)0*([0-9]*)")
+
+
 def atol(text: str) -> int:
     """The number C's ``atol()`` reads, as HAProxy does for `fall` and `rise` (``abc`` -> 0)."""
-    m = re.match(r"\s*([+-]?)0*([0-9]*)", text)
+    if text.isdigit() and text.isascii() and len(text) <= 19:
+        return int(text)  # the common case
+    m = _ATOL.match(text)
     if m is None or not m.group(2):
         return 0
     sign, digits = m.groups()
@@ -825,16 +830,17 @@ class ZeroThreshold(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
             return
+        counts, intervals = self.COUNTS, self.INTERVALS
         for param in ctx.server(line).params.values():
-            if param.value is None:
+            if param.value is None or (param.name not in counts and param.name not in intervals):
                 continue
-            if param.name in self.COUNTS and atol(param.value) <= 0:
+            if param.name in counts and atol(param.value) <= 0:
                 message = (
                     f"`{param.name} {param.value}` is refused by HAProxy ('{param.name}' has to be > 0); "
                     f"use 1 or more, or remove it for the default {self.COUNTS[param.name]}"
                 )
                 yield ctx.report(self, param, message)
-            elif param.name in self.INTERVALS and param.duration == 0:
+            elif param.name in intervals and param.duration == 0:
                 default = "`inter`" if param.name in ("fastinter", "downinter") else "the default 2s"
                 message = (
                     f"`{param.name} {param.value}` is refused by HAProxy (an interval must be above 0); "

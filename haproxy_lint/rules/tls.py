@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..diagnostics import Diagnostic, Edit, Severity
-from ..effective import Proxy
+from ..effective import Proxy, proxy_facts
 from ..model import Config, Line, Section, Word
 from ..rule import Context, Rule
 from ..views import Param, Server
@@ -218,14 +218,23 @@ def facts(ctx: Context) -> Facts:
 
 
 def _check_connects_ssl(proxy: Proxy) -> Line | None:
-    """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any."""
+    """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any
+    (kept on the proxy: it depends on the sections only, and is asked for every server)."""
+    facts = proxy_facts(proxy)
+    if ("connects_ssl",) in facts:
+        return facts[("connects_ssl",)]  # type: ignore[no-any-return]
+    found = None
     for keyword in ("tcp-check", "http-check"):
         lines, _ = proxy.effective_lines(keyword)
         for line in lines:
             values = line.values
             if len(values) > 1 and values[1] == "connect" and "ssl" in values[2:]:
-                return line
-    return None
+                found = line
+                break
+        if found is not None:
+            break
+    facts[("connects_ssl",)] = found
+    return found
 
 
 def server_uses_ssl(proxy: Proxy | None, server: Server) -> bool:
