@@ -21,7 +21,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -68,6 +67,8 @@ def _has_tool_table(path: Path) -> bool:
         return exc.message.startswith("too large") and _mentions(path, b"[tool.haproxy-lint")
     if b"haproxy-lint" not in data:  # most pyproject.toml files: no need to parse them
         return False
+    import tomllib  # here: most runs find no pyproject.toml that mentions haproxy-lint
+
     try:
         tool = tomllib.loads(data.decode("utf-8")).get("tool")
     except (UnicodeDecodeError, ValueError, RecursionError):  # TOMLDecodeError is a ValueError
@@ -188,6 +189,8 @@ _TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)$")
 
 
 def _from_pyproject(path: Path, text: str):
+    import tomllib
+
     try:
         tool = tomllib.loads(text).get("tool", {})
     except RecursionError:

@@ -6,7 +6,6 @@ tested without a terminal.
 
 from __future__ import annotations
 
-import difflib
 import glob
 import os
 import sys
@@ -265,6 +264,8 @@ def unified_diff(old: str, new: str, name: str) -> str:
     (str.splitlines() also cuts at form feeds and other breaks), and a last line without a
     line break marked as such, whether removed or added."""
     out = []
+    import difflib  # only --diff needs it
+
     for line in difflib.unified_diff(_lines(old), _lines(new), fromfile=name, tofile=name):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
