@@ -211,8 +211,9 @@ class Line(_Node):
 
     ``text`` is the line without its line ending ``eol``. ``depth`` is how many ``.if`` blocks
     enclose it. ``keyword`` is the first word's value (``""`` for a line without words). The
-    line's words are cut on first use and kept (``parts``, ``words``): most rules look at few
-    lines closely, and a large file parses several times faster that way. ``to_text()``
+    line's words are cut on first use and kept (``parts``, ``words``; the parts are let go
+    once the words are made from them): most rules look at few lines closely, and a large
+    file parses several times faster that way. ``to_text()``
     prints the line back from those parts.
     """
 
@@ -283,10 +284,21 @@ class Line(_Node):
                         raw = _intern(m.group())
                         found.append(Word(raw, raw, start + m.start()))
                 words = tuple(found)
-            elif _QUOTING.search(text) is None:
-                words = tuple([Word(raw, raw, start + i) for raw, i in self.parts.words])
             else:
-                words = tuple([Word(raw, unquote(raw), start + i) for raw, i in self.parts.words])
+                # The parts (cut here, or by the parser to check the quotes) are dropped once
+                # the words are made from them: on a large file they weigh as much as the
+                # words. ``indent`` and ``comment`` cut such a line again if ever asked.
+                parts = self._parts
+                if parts is None:
+                    parts = split_line(text)
+                self._parts = None
+                # Interned as on plain lines: the words of these lines repeat too (option, "...").
+                quoting = _QUOTING.search(text) is not None
+                found = []
+                for raw, i in parts.words:
+                    raw = _intern(raw)
+                    found.append(Word(raw, _intern(unquote(raw)) if quoting else raw, start + i))
+                words = tuple(found)
             self._words = words
         return words
 
@@ -565,24 +577,32 @@ class Config(_Node):
 
 def reuse_words(config: Config, previous: Config) -> None:
     """Give the lines of ``config`` the parts and words already cut for the lines of
-    ``previous`` with the same text (and, for words, which hold offsets, the same place).
+    ``previous`` with the same text: the same words at the same place, and at another place
+    the same words moved by as much (new offsets, the same strings).
 
     For the fixer, which re-parses a text that differs from the last one in a few lines. The
     values shared are immutable, and equal to what the lines would compute themselves.
     """
     parts: dict[tuple[str, str], SplitLine] = {}
-    words: dict[tuple[int, str], tuple[Word, ...]] = {}
+    words: dict[str, tuple[int, tuple[Word, ...]]] = {}
     for line in previous.lines:
         if line._parts is not None:
             parts[line.kind, line.text] = line._parts
         if line._words is not None:
-            words[line.start, line.text] = line._words
+            words[line.text] = (line.start, line._words)  # (a line's kind follows from its text)
     if not parts and not words:
         return
     for line in config.lines:
         found = parts.get((line.kind, line.text))
         if found is not None:
             line._parts = found
-        same = words.get((line.start, line.text))
-        if same is not None:  # (a line's kind follows from its text)
-            line._words = same
+        same = words.get(line.text)
+        if same is not None:
+            start, cut = same
+            if start == line.start:
+                line._words = cut
+            else:
+                # the parts a line's words are made from are not kept (Line.words): move the
+                # words rather than cut the line again
+                delta = line.start - start
+                line._words = tuple([Word(w.raw, w.value, w.start + delta) for w in cut])
