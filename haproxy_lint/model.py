@@ -232,7 +232,8 @@ class Line(_Node):
         self.eol = eol
         self.depth = depth
         if keyword is None:
-            keyword = "" if kind in _NO_COMMENT else first_value(text)
+            # interned: a handful of keywords (server, acl, http-request...) on every line
+            keyword = "" if kind in _NO_COMMENT else _intern(first_value(text))
         self.keyword = keyword
         self._parts: SplitLine | None = None
         self._words: tuple[Word, ...] | None = None
