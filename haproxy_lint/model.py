@@ -175,22 +175,31 @@ def _dump(value: Any) -> Any:
 class Word(_Node):
     """One word of a line: ``raw`` as written, ``value`` as HAProxy reads it, its offsets."""
 
-    __slots__ = ("raw", "value", "start")
+    # ``start`` is kept as the offset of the word's line (one int object shared by the words
+    # of a line) plus the word's offset in the line (a small int, which Python does not
+    # allocate): a large file has hundreds of thousands of words, each its own ``start`` int
+    # otherwise. ``end`` is always ``start + len(raw)``: computed, not kept.
+    __slots__ = ("raw", "value", "_base", "_at")
     _fields = _dumped = ("raw", "value", "start", "end")
 
     def __init__(self, raw: str, value: str, start: int, end: int | None = None) -> None:
         self.raw = raw
         self.value = value
-        self.start = start
-        # ``end`` is always ``start + len(raw)``: computed, not kept (one int less per word)
+        self._base = start
+        self._at = 0
+
+    @property
+    def start(self) -> int:
+        """Offset of the word in the configuration's text."""
+        return self._base + self._at
 
     @property
     def end(self) -> int:
         """Offset just past the word in the configuration's text (computed, not stored)."""
-        return self.start + len(self.raw)
+        return self._base + self._at + len(self.raw)
 
     def _key(self) -> tuple:
-        return (self.raw, self.value, self.start)
+        return (self.raw, self.value, self._base + self._at)
 
     @property
     def quoted(self) -> bool:
@@ -201,6 +210,16 @@ class Word(_Node):
     def has_env(self) -> bool:
         """Whether the word refers to an environment variable (``"$VAR"``, ``"${VAR}"``)."""
         return "$" in self.raw and '"' in self.raw
+
+
+def _word(raw: str, value: str, base: int, at: int) -> Word:
+    """A word at offset ``at`` of the line that starts at ``base`` (see Word.__slots__)."""
+    word = _new(Word)
+    word.raw = raw
+    word.value = value
+    word._base = base
+    word._at = at
+    return word
 
 
 _NO_COMMENT = ("comment", "blank")
@@ -278,12 +297,12 @@ class Line(_Node):
                     for raw in text.split():
                         at = find(raw, at)
                         raw = _intern(raw)
-                        found.append(Word(raw, raw, start + at))
+                        found.append(_word(raw, raw, start, at))
                         at += len(raw)
                 else:
                     for m in _RUNS.finditer(text):
                         raw = _intern(m.group())
-                        found.append(Word(raw, raw, start + m.start()))
+                        found.append(_word(raw, raw, start, m.start()))
                 words = tuple(found)
             else:
                 # The parts (cut here, or by the parser to check the quotes) are dropped once
@@ -298,7 +317,7 @@ class Line(_Node):
                 found = []
                 for raw, i in parts.words:
                     raw = _intern(raw)
-                    found.append(Word(raw, _intern(unquote(raw)) if quoting else raw, start + i))
+                    found.append(_word(raw, _intern(unquote(raw)) if quoting else raw, start, i))
                 words = tuple(found)
             self._words = words
         return words
@@ -605,5 +624,4 @@ def reuse_words(config: Config, previous: Config) -> None:
             else:
                 # the parts a line's words are made from are not kept (Line.words): move the
                 # words rather than cut the line again
-                delta = line.start - start
-                line._words = tuple([Word(w.raw, w.value, w.start + delta) for w in cut])
+                line._words = tuple([_word(w.raw, w.value, line.start, w._base + w._at - start) for w in cut])
