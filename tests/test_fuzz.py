@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from haproxy_lint import Settings, fix, parse
+from haproxy_lint import Settings, fix, lint, parse
 from haproxy_lint.cli import run
 from haproxy_lint.fix import apply_edits
 from haproxy_lint.linter import lint_configs
@@ -158,3 +158,12 @@ def test_server_flags_are_added_after_the_address_not_after_a_stray_word():
     assert fix(text, Settings(select=["HL103"]), unsafe=True).text.endswith("server s 10.0.0.1:80 check foo\n")
     text = "backend b\n    server web1 10.0.0.1:80 check\n    server web-backup 10.0.0.9:80 check foo\n"
     assert fix(text, Settings(select=["HL501"]), unsafe=True).text.endswith("server web-backup 10.0.0.9:80 backup check foo\n")
+
+
+# Found by benchmarks/fuzz.py: HL401 stepped aside for HL402 only when HL402 ran, so HL401
+# alone found more than among all the rules. Rules must not depend on which others run.
+def test_hostname_rule_finds_the_same_alone_and_among_all():
+    text = "backend api\n    server api1 api1.internal.example:80 check init-addr none\n    server api2 api2.internal.example:80 check\n"
+    alone = [d for d in lint(text, Settings(select=["HL401"]))]
+    among = [d for d in lint(text, Settings(select=["ALL"])) if d.code == "HL401"]
+    assert alone == among and [d.line for d in alone] == [3]

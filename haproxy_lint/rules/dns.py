@@ -78,7 +78,7 @@ class HostnameWithoutResolvers(Rule):
     Names that never change address (an /etc/hosts entry, a static record you control): the
     lookup at start is then all you need. IP addresses, UNIX sockets, `localhost` and
     addresses taken from environment variables are not reported, nor servers with `init-addr
-    ... none` while HL402 (which reports them more precisely) is selected.
+    ... none`: HL402 reports those, more precisely.
 
     ## References
     - configuration.txt: "resolvers" (server), "init-addr", section 5.3
@@ -89,13 +89,13 @@ class HostnameWithoutResolvers(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        # HL402 gives the sharper diagnosis for `init-addr ... none` (the server may have no
-        # address at all): one report per server is enough.
-        sharper = ctx.settings.is_enabled("HL402")
         for _proxy, server in _servers(ctx):
             if not is_dns_name(server) or server.resolvers is not None:
                 continue
-            if sharper and "none" in server.init_addr:
+            # HL402 gives the sharper diagnosis for `init-addr ... none` (the server may have
+            # no address at all). Always, not only when HL402 runs: a rule finds the same
+            # alone as among the others.
+            if "none" in server.init_addr:
                 continue
             host = server.address.host  # type: ignore[union-attr]
             if server.kind == "server-template":
