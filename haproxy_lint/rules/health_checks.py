@@ -252,14 +252,20 @@ def parse_send(line: Line) -> SendRequest:
 
 @dataclass
 class Request:
-    """One request a check sends: its HTTP version, where that is written, and its Host."""
+    """One request a check sends: its method, URI and HTTP version (each from the later of
+    the lines that set it), where the version is written, and whether it has a Host."""
 
+    method: str
+    uri: str | None
     version: str
     version_word: Word | None
     has_host: bool
-    absolute_uri: bool
     option: OptionRequest | None
     send: SendRequest | None
+
+    @property
+    def absolute_uri(self) -> bool:
+        return _absolute(self.uri)
 
 
 def _absolute(uri: str | None) -> bool:
@@ -285,13 +291,15 @@ def requests_of(section: Section) -> list[Request]:
 def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
     ver_word = send.args.get("ver") if send else None
     send_uri = send.args.get("uri") or send.args.get("uri-lf") if send else None
+    send_meth = send.args.get("meth") if send else None
     send_headers = bool(send and send.headers)
     if opt is None:
         return Request(
+            method=send_meth.value if send_meth else "OPTIONS",
+            uri=send_uri.value if send_uri else None,
             version=ver_word.value if ver_word else "HTTP/1.0",
             version_word=ver_word,
             has_host=bool(send and send.has_host),
-            absolute_uri=_absolute(send_uri.value if send_uri else None),
             option=None,
             send=send,
         )
@@ -307,7 +315,11 @@ def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
     else:
         has_host = opt.has_host if opt_headers else bool(send and send.has_host)
     uri = send_uri.value if send_uri is not None and (send_later or opt.uri is None) else (opt.uri.value if opt.uri else None)
-    return Request(version, version_word, has_host, _absolute(uri), opt, send)
+    if send_meth is not None and (send_later or opt.meth is None):
+        method = send_meth.value
+    else:
+        method = opt.meth.value if opt.meth is not None else "OPTIONS"
+    return Request(method, uri, version, version_word, has_host, opt, send)
 
 
 def send_anchor(section: Section, opt_line: Line) -> Line | None:

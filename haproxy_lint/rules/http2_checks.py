@@ -56,34 +56,13 @@ def lacks_authority(request: Request) -> bool:
     return dynamic is None or dynamic.value.startswith("/")
 
 
-def method_of(request: Request) -> str:
-    """The method the request sends (``OPTIONS`` when no line names one)."""
-    send, opt = request.send, request.option
-    meth = send.args.get("meth") if send is not None else None
-    if meth is not None and (opt is None or opt.meth is None or send.line.start > opt.line.start):  # type: ignore[union-attr]
-        return meth.value
-    if opt is not None and opt.meth is not None:
-        return opt.meth.value
-    return "OPTIONS"
-
-
-def uri_of(request: Request) -> str:
-    send, opt = request.send, request.option
-    uri = (send.args.get("uri") or send.args.get("uri-lf")) if send is not None else None
-    if uri is not None and (opt is None or opt.uri is None or send.line.start > opt.line.start):  # type: ignore[union-attr]
-        return uri.value
-    if opt is not None and opt.uri is not None:
-        return opt.uri.value
-    return "/"
-
-
 def is_grpc_call(request: Request) -> bool:
     """Whether the request looks like a gRPC call: ``POST`` with ``content-type:
     application/grpc...`` (the only requests a gRPC server answers)."""
     headers = [(n.value, v.value) for n, v in request.send.headers] if request.send is not None else []
     if request.option is not None:
         headers += request.option.headers
-    return method_of(request).upper() == "POST" and any(
+    return request.method.upper() == "POST" and any(
         name.lower() == "content-type" and value.lower().startswith("application/grpc") for name, value in headers
     )
 
@@ -224,7 +203,7 @@ class Http2CheckWithoutAuthority(Rule):
                 host = known_host(users)
                 fix = host_header_fix(ctx, section, request, host) if host else None
                 name = host or "<name>"
-                path = uri_of(request) if uri_of(request).startswith("/") else "/"
+                path = request.uri if request.uri and request.uri.startswith("/") else "/"
                 message = (
                     f"this health check goes to {server_names([(p, s) for p, s, _ in http2])} in HTTP/2 "
                     f"({why_http2(ctx, [r for _, _, r in http2])}{whatever}) with no authority: no `Host` header "
@@ -360,7 +339,7 @@ class HttpchkInheritedByHttp2Backend(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for proxy, owner, first, servers in inherited_by_http2_backends(ctx).values():
             request = first.request
-            sent = f"`{method_of(request)} {uri_of(request)}`"
+            sent = f"`{request.method} {request.uri or '/'}`"
             if lacks_authority(request):
                 sent += " with no authority"
             origin = request.option.line if request.option is not None else request.send.line  # type: ignore[union-attr]
