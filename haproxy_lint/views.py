@@ -6,6 +6,7 @@ can be traced back to the word that set it (diagnostics point at that word, fixe
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any, Literal
 
@@ -112,6 +113,20 @@ class Address(BaseModel):
     def is_hostname(self) -> bool:
         """Whether ``host`` is a DNS name that must be resolved (not an IP, path or variable)."""
         return self.kind == "hostname"
+
+    @property
+    def on_this_host(self) -> bool:
+        """Whether the address is reachable only from this machine: a socket file, an
+        inherited file descriptor, a loopback address or ``localhost``."""
+        if self.kind in ("unix", "abns", "fd", "sockpair"):
+            return True
+        host = self.host.strip("[]").lower()
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
 
 
 def parse_address(text: str) -> Address:

@@ -125,11 +125,7 @@ def limits_access(proxy: Proxy) -> bool:
 def local_address(text: str) -> bool:
     """Whether a bind address is reachable only from this host (loopback, UNIX socket,
     inherited file descriptor)."""
-    address = parse_address(text)
-    if address.kind in ("unix", "abns", "fd", "sockpair"):
-        return True
-    host = address.host.lower()
-    return host.startswith("127.") or host in ("::1", "localhost", "0:0:0:0:0:0:0:1")
+    return parse_address(text).on_this_host
 
 
 def public_binds(proxy: Proxy) -> list[Word]:

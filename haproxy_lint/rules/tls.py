@@ -18,7 +18,6 @@ which the rules and fixes below rely on:
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from bisect import bisect_right
@@ -867,20 +866,9 @@ def address_unseen(server: Server) -> bool:
 
 
 def on_this_host(server: Server) -> bool:
-    """A server reached without leaving the machine: a loopback address or a socket file,
-    where nobody can sit between HAProxy and the server (the documented exception)."""
-    address = server.address
-    if address is None:
-        return False
-    if address.kind in ("unix", "abns"):
-        return True
-    host = address.host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """A server reached without leaving the machine: nobody can sit between HAProxy and it
+    (the documented exception)."""
+    return server.address is not None and server.address.on_this_host
 
 
 # --- HL306 ---------------------------------------------------------------------------------
