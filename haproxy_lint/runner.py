@@ -130,11 +130,13 @@ def _run_configuration(paths: Sequence[str], task: Task) -> Outcome:
         outcome.diff = fix_inputs(inputs, settings, task.unsafe, write=task.action == "fix", report=report)
         outcome.diagnostics = report.diagnostics
     elif configs:
-        outcome.diagnostics, outcome.suppressed = lint_with_suppressed(configs, settings)
-        hidden = hidden_rules(settings)
-        if hidden:
-            only = settings.model_copy(update={"select": hidden, "extend_select": []})
-            outcome.hidden.update(d.code for d in lint_configs(configs, only))
+        # The opt-in rules the selection leaves off run in the same pass, to be counted only.
+        hidden = set(hidden_rules(settings))
+        run = settings.model_copy(update={"extend_select": [*settings.extend_select, *hidden]}) if hidden else settings
+        found, suppressed = lint_with_suppressed(configs, run)
+        outcome.diagnostics = [d for d in found if d.code not in hidden]
+        outcome.suppressed = [d for d in suppressed if d.code not in hidden]
+        outcome.hidden.update(d.code for d in found if d.code in hidden)
     outcome.errors = report.errors
     outcome.sources = report.sources
     outcome.files = report.files
