@@ -71,7 +71,9 @@ def test_haproxy_accepts_the_bad_fixtures_without_a_word_about_checks(code, vers
     for path in sorted((RULE_FIXTURES / code).glob("bad*.cfg")):
         result = haproxy_check(_binary(version), path)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "check" not in (result.stdout + result.stderr).replace("could not resolve", ""), result.stdout
+        # The path is cut out first: a checkout under a directory named "check" must not fail this.
+        said = (result.stdout + result.stderr).replace(str(path), "<file>").replace("could not resolve", "")
+        assert "check" not in said, result.stdout
 
 
 @pytest.mark.parametrize("version", ["2.6", "2.8"])
