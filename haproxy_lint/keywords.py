@@ -22,9 +22,8 @@ import difflib
 import functools
 import json
 import re
-from dataclasses import dataclass
 from importlib import resources
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 __all__ = [
     "PROXY_SECTIONS",
@@ -68,8 +67,7 @@ def nearest_version(v: str, *, clamp: bool = False) -> str:
     return max(x for x in VERSIONS if _key(x) <= wanted)
 
 
-@dataclass(frozen=True)
-class KeywordInfo:
+class KeywordInfo(NamedTuple):
     """What a table says about one keyword, as matched by :meth:`KeywordTable.lookup`."""
 
     keyword: str                  # the matched keyword, e.g. "option httpchk"
@@ -89,8 +87,7 @@ class KeywordInfo:
         return len(self.keyword.split()) + (1 if self.prefix else 0)
 
 
-@dataclass(frozen=True)
-class RemovedInfo:
+class RemovedInfo(NamedTuple):
     """A keyword an earlier version knew and this one does not."""
 
     keyword: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .diagnostics import Diagnostic
 from .model import Config, Line
@@ -23,8 +23,9 @@ _CODE = re.compile(r"[A-Za-z0-9]+")
 KINDS = ("disable", "disable-next-line", "disable-file")
 
 
-@dataclass(frozen=True)
-class Suppression:
+# A NamedTuple and a plain class, not dataclasses: defining a dataclass costs every run
+# about 0.4 ms at import.
+class Suppression(NamedTuple):
     """One suppression comment: its kind, its codes with their offsets, and where it stands."""
 
     kind: str
@@ -36,11 +37,13 @@ class Suppression:
     problem: str | None = None
 
 
-@dataclass
 class Suppressions:
-    by_line: dict[int, set[str]] = field(default_factory=dict)
-    whole_file: set[str] = field(default_factory=set)
-    comments: list[Suppression] = field(default_factory=list)
+    __slots__ = ("by_line", "whole_file", "comments")
+
+    def __init__(self) -> None:
+        self.by_line: dict[int, set[str]] = {}
+        self.whole_file: set[str] = set()
+        self.comments: list[Suppression] = []
 
     def covers(self, diag: Diagnostic) -> bool:
         codes = self.whole_file | self.by_line.get(diag.line, set())

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
 from ..effective import Proxy
@@ -106,8 +106,7 @@ def target_table(ctx: Context) -> KeywordTable:
     return _table_for(ctx.version)
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """A keyword the target refuses (``refused``) or its documentation marks deprecated."""
 
     keyword: str  # as the tables spell it: "option forceclose", "timeout clitimeout"

@@ -20,9 +20,8 @@ import ipaddress
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..keywords import PROXY_SECTIONS, VERSIONS, KeywordInfo, KeywordTable
@@ -64,8 +63,7 @@ _PREFIX = re.compile(r"([A-Za-z0-9]+)@")
 _DOTTED = re.compile(r"[0-9.]+")
 
 
-@dataclass(frozen=True)
-class AddressRules:
+class AddressRules(NamedTuple):
     """What a directive permits in its addresses (``str2sa_range()``'s ``PA_O_*`` options)."""
 
     port_mandatory: bool = False  # bind: PA_O_PORT_MAND (0 is refused too)
@@ -81,8 +79,7 @@ SERVER = AddressRules(port_offset=True)
 LOG = AddressRules(check_prefix=False)
 
 
-@dataclass(frozen=True)
-class AddressProblem:
+class AddressProblem(NamedTuple):
     message: str
     severity: Severity = Severity.ERROR
 
@@ -231,8 +228,7 @@ def _check_port(port: str, whole: str, rules: AddressRules, facts: dict[str, Any
 # --- HL915 ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Finding:
+class Finding(NamedTuple):
     target: Word | tuple[int, int]
     message: str
     severity: Severity = Severity.ERROR

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..model import PROXY_KINDS, Line, Section, Word
@@ -1087,8 +1087,7 @@ def _later_tables(version: tuple[int, int]) -> list[str]:
     return [v for v in VERSIONS if table_key(v) > version]
 
 
-@dataclass
-class _Names:
+class _Names(NamedTuple):
     """Names the words refer to, across every file linted together."""
 
     resolvers: set[str]

@@ -10,15 +10,14 @@ are left to the caller (see :mod:`.expressions`).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .expressions import scan
 
 __all__ = ["LogFormatProblem", "check_log_format"]
 
 
-@dataclass(frozen=True)
-class LogFormatProblem:
+class LogFormatProblem(NamedTuple):
     """What is wrong at ``text[start:end]``: ``kind`` is ``alias`` (then ``text`` is the
     alias), ``flag`` (an unknown flag HAProxy ignores) or ``syntax``."""
 
