@@ -18,7 +18,6 @@ request header``) are matched longest first against a directive's words; the ``n
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -291,6 +290,8 @@ class KeywordTable:
             candidates |= {k.split()[0] for k in names}
         if query in candidates:
             return query if query != word else None  # only the case differed
+        import difflib  # here, not at the top: only a misspelt name needs it
+
         close = difflib.get_close_matches(query, sorted(candidates), n=1, cutoff=0.7)
         return close[0] if close else None
 

@@ -15,7 +15,6 @@ branches of one ``.if`` never count as duplicates.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections import defaultdict
@@ -331,6 +330,8 @@ def is_dynamic(word: Word) -> bool:
 
 
 def closest(name: str, names: Iterable[str]) -> str | None:
+    import difflib  # here, not at the top: only a misspelt name needs it
+
     found = difflib.get_close_matches(name, sorted(set(names)), n=1, cutoff=0.75)
     return found[0] if found else None
 
