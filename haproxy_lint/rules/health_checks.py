@@ -90,14 +90,17 @@ def httpchk_lines(section: Section) -> list[Line]:
     return [d for d in check_option_lines(section) if d.words[1].value == "httpchk"]
 
 
-# The records of this module are NamedTuples and plain slotted classes, not dataclasses:
-# defining a dataclass costs every run about 0.4 ms at import.
-class CheckType(NamedTuple):
+# Plain slotted classes, not dataclasses or NamedTuples: defining one of those costs every
+# run 0.15-0.4 ms at import (_Step stays a NamedTuple: steps are looked up by value).
+class CheckType:
     """The health-check option in force for a proxy, and where it comes from."""
 
-    name: str | None
-    line: Line | None = None
-    inherited: bool = False
+    __slots__ = ("name", "line", "inherited")
+
+    def __init__(self, name: str | None, line: Line | None = None, inherited: bool = False) -> None:
+        self.name = name
+        self.line = line
+        self.inherited = inherited
 
 
 def check_type(proxy: Proxy) -> CheckType:
@@ -255,17 +258,29 @@ def parse_send(line: Line) -> SendRequest:
     return req
 
 
-class Request(NamedTuple):
+class Request:
     """One request a check sends: its method, URI and HTTP version (each from the later of
     the lines that set it), where the version is written, and whether it has a Host."""
 
-    method: str
-    uri: str | None
-    version: str
-    version_word: Word | None
-    has_host: bool
-    option: OptionRequest | None
-    send: SendRequest | None
+    __slots__ = ("method", "uri", "version", "version_word", "has_host", "option", "send")
+
+    def __init__(
+        self,
+        method: str,
+        uri: str | None,
+        version: str,
+        version_word: Word | None,
+        has_host: bool,
+        option: OptionRequest | None,
+        send: SendRequest | None,
+    ) -> None:
+        self.method = method
+        self.uri = uri
+        self.version = version
+        self.version_word = version_word
+        self.has_host = has_host
+        self.option = option
+        self.send = send
 
     @property
     def absolute_uri(self) -> bool:
@@ -876,12 +891,15 @@ class TcpCheckWithoutOption(_RulesWithoutOption):
 # --- HL106 / HL112 --------------------------------------------------------------------------
 
 
-class StatusExpect(NamedTuple):
+class StatusExpect:
     """``http-check expect [!] status <pattern> [more words]``."""
 
-    match: Word  # the `status` (or `!status`) word
-    pattern: Word
-    extra: list[Word]  # words after the pattern that are not expect arguments
+    __slots__ = ("match", "pattern", "extra")
+
+    def __init__(self, match: Word, pattern: Word, extra: list[Word]) -> None:
+        self.match = match  # the `status` (or `!status`) word
+        self.pattern = pattern
+        self.extra = extra  # words after the pattern that are not expect arguments
 
 
 def parse_status_expect(line: Line, version: tuple[int, int]) -> StatusExpect | None:
@@ -1505,11 +1523,14 @@ class _Step(NamedTuple):
     implicit: bool = False  # the request of `option httpchk`
 
 
-class OrderError(NamedTuple):
-    line: Line
-    message: str
-    #: Whether HAProxy refuses the line (else it accepts it, and the check fails at run time).
-    refused: bool = True
+class OrderError:
+    __slots__ = ("line", "message", "refused")
+
+    def __init__(self, line: Line, message: str, refused: bool = True) -> None:
+        self.line = line
+        self.message = message
+        #: Whether HAProxy refuses the line (else it accepts it, and the check fails at run time).
+        self.refused = refused
 
 
 def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -> list[OrderError]:
