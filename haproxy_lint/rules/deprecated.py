@@ -196,8 +196,7 @@ def _options_of(t: KeywordTable, kind: str) -> frozenset[str]:
 def watched_options(version: tuple[int, int], kind: str) -> frozenset[str]:
     """The ``bind``/``server`` options the target deprecates or some version dropped: the
     only ones worth cutting a line into words for."""
-    t = _table_for(version)
-    deprecated = {n for n in _options_of(t, kind) if (i := t.option_info(kind, n)) is not None and i.deprecated}
+    deprecated = _table_for(version).deprecated_keywords(kind)
     every = frozenset().union(*(_options_of(table(v), kind) for v in VERSIONS))
     return frozenset(deprecated | (every - _options_of(table(_NEWEST), kind)))
 
