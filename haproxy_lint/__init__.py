@@ -25,7 +25,8 @@ from .model import paused_gc as _paused_gc
 # some 25,000 long-lived objects, which the cyclic collections their own allocations
 # trigger would walk again and again: about 8 ms of every run of the command. So the
 # collector is paused for the imports, and what exists then goes straight to the oldest
-# generation (freeze, then unfreeze), which only a full collection walks.
+# generation (freeze, then unfreeze), which only a full collection walks. For a program
+# importing the package, that only means its own older objects wait for a full collection.
 with _paused_gc():
     from .diagnostics import Diagnostic, Edit, Fix, Severity
     from .effective import Proxy, Setting
@@ -39,8 +40,9 @@ with _paused_gc():
     from .settings import Settings, Thresholds
     from .views import Acl, Address, Bind, Param, Route, Server, parse_address, parse_duration
 
-    _gc.freeze()
-    _gc.unfreeze()
+    if hasattr(_gc, "freeze"):  # CPython's; PyPy's gc module has no freeze()
+        _gc.freeze()
+        _gc.unfreeze()
 
 __all__ = [
     "Acl",
