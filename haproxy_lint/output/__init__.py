@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..diagnostics import Diagnostic
@@ -46,31 +45,47 @@ def position(source: str, offset: int) -> tuple[int, int]:
     return index + 1, offset - starts[index] + 1
 
 
-@dataclass
 class Report:
     """Everything one run found: diagnostics, files that could not be read, fix counts."""
 
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    errors: list[ParseError] = field(default_factory=list)
-    files: int = 0
-    #: Source text by path, for showing the offending line under a diagnostic.
-    sources: dict[str, str] = field(default_factory=dict)
-    fixed: int = 0
-    #: Whether unsafe fixes are applied in this run (they are then marked fixable too).
-    unsafe: bool = False
-    #: A line printed before the findings (``--upgrade-to`` says what it compares).
-    title: str | None = None
-    #: How many findings suppression comments or per-file-ignores silenced...
-    suppressed_count: int = 0
-    #: ...and, with ``--show-suppressed``, which.
-    suppressed: list[Diagnostic] = field(default_factory=list)
-    #: How many findings the baseline file accounted for.
-    baselined: int = 0
-    #: Print findings only, no summary (``--quiet``); counts by rule instead (``--statistics``).
-    quiet: bool = False
-    statistics: bool = False
-    #: Findings of opt-in rules left off by the selection, by code: the summary counts them.
-    hidden: Counter[str] = field(default_factory=Counter)
+    # A plain slotted class, not a dataclass: defining a dataclass costs every run 0.6 ms at
+    # import.
+    __slots__ = ("diagnostics", "errors", "files", "sources", "fixed", "unsafe", "title", "suppressed_count",
+                 "suppressed", "baselined", "quiet", "statistics", "hidden")
+
+    def __init__(
+        self,
+        *,
+        diagnostics: list[Diagnostic] | None = None,
+        errors: list[ParseError] | None = None,
+        files: int = 0,
+        sources: dict[str, str] | None = None,
+        unsafe: bool = False,
+        suppressed: list[Diagnostic] | None = None,
+        quiet: bool = False,
+        statistics: bool = False,
+    ) -> None:
+        self.diagnostics = diagnostics if diagnostics is not None else []
+        self.errors = errors if errors is not None else []
+        self.files = files
+        #: Source text by path, for showing the offending line under a diagnostic.
+        self.sources = sources if sources is not None else {}
+        self.fixed = 0
+        #: Whether unsafe fixes are applied in this run (they are then marked fixable too).
+        self.unsafe = unsafe
+        #: A line printed before the findings (``--upgrade-to`` says what it compares).
+        self.title: str | None = None
+        #: How many findings suppression comments or per-file-ignores silenced...
+        self.suppressed_count = 0
+        #: ...and, with ``--show-suppressed``, which.
+        self.suppressed = suppressed if suppressed is not None else []
+        #: How many findings the baseline file accounted for.
+        self.baselined = 0
+        #: Print findings only, no summary (``--quiet``); counts by rule instead (``--statistics``).
+        self.quiet = quiet
+        self.statistics = statistics
+        #: Findings of opt-in rules left off by the selection, by code: the summary counts them.
+        self.hidden: Counter[str] = Counter()
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:

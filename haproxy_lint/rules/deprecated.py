@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
 from ..effective import Proxy
@@ -106,15 +105,26 @@ def target_table(ctx: Context) -> KeywordTable:
     return _table_for(ctx.version)
 
 
-@dataclass(frozen=True)
+# A plain slotted class, not a dataclass or a NamedTuple: defining one of those costs every
+# run 0.15-0.4 ms at import.
 class Verdict:
     """A keyword the target refuses (``refused``) or its documentation marks deprecated."""
 
-    keyword: str  # as the tables spell it: "option forceclose", "timeout clitimeout"
-    refused: bool
-    removed_in: str | None  # the release that refuses it, when one does
-    replacement: str | None  # what the documentation names instead, if anything
-    first: int  # index of the keyword's first word (1 after a "no"/"default" prefix)
+    __slots__ = ("keyword", "refused", "removed_in", "replacement", "first")
+
+    def __init__(
+        self,
+        keyword: str,
+        refused: bool,
+        removed_in: str | None,
+        replacement: str | None,
+        first: int,
+    ) -> None:
+        self.keyword = keyword  # as the tables spell it: "option forceclose", "timeout clitimeout"
+        self.refused = refused
+        self.removed_in = removed_in  # the release that refuses it, when one does
+        self.replacement = replacement  # what the documentation names instead, if anything
+        self.first = first  # index of the keyword's first word (1 after a "no"/"default" prefix)
 
     @property
     def severity(self) -> Severity:
@@ -186,8 +196,7 @@ def _options_of(t: KeywordTable, kind: str) -> frozenset[str]:
 def watched_options(version: tuple[int, int], kind: str) -> frozenset[str]:
     """The ``bind``/``server`` options the target deprecates or some version dropped: the
     only ones worth cutting a line into words for."""
-    t = _table_for(version)
-    deprecated = {n for n in _options_of(t, kind) if (i := t.option_info(kind, n)) is not None and i.deprecated}
+    deprecated = _table_for(version).deprecated_keywords(kind)
     every = frozenset().union(*(_options_of(table(v), kind) for v in VERSIONS))
     return frozenset(deprecated | (every - _options_of(table(_NEWEST), kind)))
 

@@ -7,7 +7,6 @@ section 5.3 "Server IP address resolution using DNS").
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 
@@ -240,6 +239,8 @@ class UndefinedResolvers(Rule):
                 if param is None or param.value_word is None or param.value in defined:
                     continue
                 name = param.value
+                import difflib  # here, not at the top: only a misspelt name needs it
+
                 close = difflib.get_close_matches(name, sorted(defined), n=1)
                 hint = f"did you mean `{close[0]}`? " if close else ""
                 if line.keyword == "default-server" and used is None:

@@ -22,7 +22,6 @@ import re
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..diagnostics import Diagnostic, Edit, Severity
@@ -47,16 +46,20 @@ _FIRST_OPTION = {"bind": 2, "server": 3, "default-server": 1, "server-template":
 # --- reading the version words of a line ---------------------------------------------------
 
 
-@dataclass
 class VersionWords:
     """The TLS version words of one line (or of every global line of one side)."""
 
-    flags: list[tuple[int, Word]] = field(default_factory=list)
-    forces: list[tuple[int, Word]] = field(default_factory=list)
-    #: ``(keyword word, value word or None)`` of ``ssl-min-ver`` and ``ssl-max-ver``.
-    mins: list[tuple[Word, Word | None]] = field(default_factory=list)
-    maxs: list[tuple[Word, Word | None]] = field(default_factory=list)
-    options: int = 0  # how many option words the line has
+    # A plain class, not a dataclass or a NamedTuple: defining one of those costs every run
+    # 0.15-0.4 ms at import.
+    __slots__ = ("flags", "forces", "mins", "maxs", "options")
+
+    def __init__(self) -> None:
+        self.flags: list[tuple[int, Word]] = []
+        self.forces: list[tuple[int, Word]] = []
+        #: ``(keyword word, value word or None)`` of ``ssl-min-ver`` and ``ssl-max-ver``.
+        self.mins: list[tuple[Word, Word | None]] = []
+        self.maxs: list[tuple[Word, Word | None]] = []
+        self.options = 0  # how many option words the line has
 
     @property
     def sets_bounds(self) -> bool:

@@ -27,7 +27,6 @@ This package imports nothing from the model or the rules: it answers questions a
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from dataclasses import dataclass, field
@@ -163,6 +162,8 @@ class Vocabulary:
         lowered = word.lower()
         if lowered != word and lowered in names:
             return lowered
+        import difflib  # here, not at the top: only a misspelt name needs it
+
         close = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
         return close[0] if close else None
 
