@@ -40,7 +40,9 @@ with _paused_gc():
     from .settings import Settings, Thresholds
     from .views import Acl, Address, Bind, Param, Route, Server, parse_address, parse_duration
 
-    if hasattr(_gc, "freeze"):  # CPython's; PyPy's gc module has no freeze()
+    # CPython's (PyPy's gc module has no freeze()). Not when the program has frozen objects
+    # of its own (a pre-fork server keeping pages shared): unfreeze() would let them go too.
+    if hasattr(_gc, "freeze") and _gc.get_freeze_count() == 0:
         _gc.freeze()
         _gc.unfreeze()
 
