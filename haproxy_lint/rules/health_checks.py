@@ -36,6 +36,7 @@ CHECK_OPTIONS = frozenset(
 )
 # `http-check` keywords that set a flag instead of adding a rule to the ruleset.
 HTTP_CHECK_FLAGS = frozenset({"disable-on-404", "send-state"})
+_NOT_RULES = HTTP_CHECK_FLAGS | {""}  # (a bare `http-check` adds no rule either)
 # Sections where health checks are configured.
 CHECK_SECTIONS = ("defaults", "backend", "listen")
 # `http-check send` arguments taking one value (`hdr` takes two).
@@ -59,13 +60,16 @@ _STATUS_TOKEN = re.compile(r"([0-9]{1,9})(?:-([0-9]{1,9}))?")  # bounded: status
 
 def _action(line: Line) -> str:
     """The second word of an ``http-check``/``tcp-check`` line (``send``, ``expect``...)."""
+    values = line.plain_values  # most lines: read without cutting their words
+    if values is not None:
+        return values[1] if len(values) > 1 else ""
     words = line.words
     return words[1].value if len(words) > 1 else ""
 
 
 def http_rule_lines(section: Section) -> list[Line]:
     """The section's ``http-check`` lines that add rules to its ruleset (not the flags)."""
-    return [d for d in section.directives_named("http-check") if _action(d) and _action(d) not in HTTP_CHECK_FLAGS]
+    return [d for d in section.directives_named("http-check") if _action(d) not in _NOT_RULES]
 
 
 def http_flag_lines(section: Section) -> list[Line]:
@@ -79,15 +83,11 @@ def tcp_rule_lines(section: Section) -> list[Line]:
 
 def check_option_lines(section: Section) -> list[Line]:
     """The section's ``option <check type>`` lines, in order."""
-    return [
-        d
-        for d in section.directives_named("option")
-        if len(d.words) > 1 and d.words[1].value in CHECK_OPTIONS
-    ]
+    return [d for d in section.directives_named("option") if _action(d) in CHECK_OPTIONS]
 
 
 def httpchk_lines(section: Section) -> list[Line]:
-    return [d for d in check_option_lines(section) if d.words[1].value == "httpchk"]
+    return [d for d in section.directives_named("option") if _action(d) == "httpchk"]
 
 
 @dataclass
@@ -286,6 +286,16 @@ def requests_of(section: Section) -> list[Request]:
     for send in sends[1:]:
         requests.append(_merge(None, send))
     return requests
+
+
+def proxy_requests(proxy: Proxy) -> list[Request]:
+    """:func:`requests_of` the proxy's section, kept on the proxy (several rules ask for every
+    proxy): callers must not change it."""
+    facts = proxy_facts(proxy)
+    found: list[Request] | None = facts.get(("requests",))
+    if found is None:
+        found = facts[("requests",)] = requests_of(proxy.section)
+    return found
 
 
 def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
@@ -495,7 +505,7 @@ def _request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
     section = owner.section
     users = ruleset_users(ctx).get(id(owner), [])
     uses = []
-    for request in requests_of(section):
+    for request in proxy_requests(owner):
         use = RequestUse(request, connect_of(section, request))
         for proxy in users:
             for server in proxy.servers:
@@ -1466,7 +1476,7 @@ class HttpchkOptionsRequest(Rule):
                 continue
             if len(httpchk_lines(section)) > 1:
                 continue  # HL111 says which request is lost
-            requests = requests_of(section)
+            requests = proxy_requests(proxy)
             if not requests:
                 continue
             request = requests[0]

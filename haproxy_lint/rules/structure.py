@@ -717,9 +717,22 @@ class UndefinedBackend(Rule):
 # --- HL904 ---------------------------------------------------------------------------------------
 
 _IDENT = re.compile(r"[A-Za-z0-9_.:\-]+")
-_NO_QUOTES = str.maketrans("", "", "\"'")
+#: For ASCII text: quotes dropped (a word's value is its text less its quotes, where there is
+#: no escape), every other character _IDENT does not take made a blank; split() then gives
+#: the identifiers, several times faster than the pattern.
+_IDENT_ONLY = str.maketrans({chr(c): None if chr(c) in "\"'" else " "
+                             for c in range(128) if not _IDENT.fullmatch(chr(c))})
 # Words that name something of their own (a server, an ACL, a user...), not a backend.
 _OWN_NAME_KEYWORDS = frozenset({"server", "server-template", "acl", "peer", "nameserver", "user", "group", "mailer"})
+
+
+def _identifiers(text: str) -> list[str]:
+    """The runs of identifier characters (``_IDENT``) in ``text`` less its quotes."""
+    if text.isascii():
+        return text.translate(_IDENT_ONLY).split()
+    if '"' in text or "'" in text:
+        text = text.replace('"', "").replace("'", "")
+    return _IDENT.findall(text)
 
 
 class UnusedBackend(Rule):
@@ -795,9 +808,7 @@ class UnusedBackend(Rule):
                     # text less its quotes (words.unquote): the identifiers of the whole text
                     # (comments and keywords too) hold those of the words below. None of them a
                     # backend's name: nothing to look at here.
-                    if '"' in raw or "'" in raw:
-                        raw = raw.translate(_NO_QUOTES)
-                    if names.isdisjoint(_IDENT.findall(raw)):
+                    if names.isdisjoint(_identifiers(raw)):
                         continue
                 rests: list[str] = []
                 for line in section.directives:
