@@ -1540,8 +1540,8 @@ def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -
     if lines is None:  # only these lines count: the others are passed over below
         lines = proxy.section.directives_named("option", "http-check")
     for line in lines:
-        if line.keyword == "option" and len(line.words) > 1 and line.words[1].value in CHECK_OPTIONS:
-            in_force = line.words[1].value == "httpchk"
+        if line.keyword == "option" and _action(line) in CHECK_OPTIONS:
+            in_force = _action(line) == "httpchk"
             if not in_force:
                 continue
             # The implicit request: merged into the first send (after a first connect), or

@@ -1161,16 +1161,23 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
             continue
         anonymous = kind == "defaults" and not section.name
         where = _section_name(section)
+        # The verdict on a keyword that starts no longer one depends on it alone (the line's
+        # first value, ``line.keyword``): read once per section, and the line is not cut.
+        by_keyword: dict[str, Verdict | None] = {}
         for line in section.directives:
-            plain = line.plain_values
-            values = plain[:4] if plain is not None else tuple(line.values[:4])
-            if not values or "$" in values[0]:
+            keyword = line.keyword
+            if "$" in keyword:
                 continue
             if conditional and line.line in conditional and index.skipped(here, line):
                 continue
-            if values[0] not in phrase_starts:
-                values = values[:1]  # the same verdict, and one cache entry per keyword
-            verdict = classify(table_version, version, kind, anonymous, values)
+            if keyword in phrase_starts:
+                plain = line.plain_values
+                values = plain[:4] if plain is not None else tuple(line.values[:4])
+                verdict = classify(table_version, version, kind, anonymous, values)
+            elif keyword in by_keyword:
+                verdict = by_keyword[keyword]
+            else:
+                verdict = by_keyword[keyword] = classify(table_version, version, kind, anonymous, (keyword,))
             if verdict is None:
                 continue
             words = line.words
