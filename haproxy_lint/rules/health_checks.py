@@ -890,12 +890,25 @@ class StatusExpect:
 
 
 def parse_status_expect(line: Line, version: tuple[int, int]) -> StatusExpect | None:
+    span = status_expect_span(line, version)
+    if span is None:
+        return None
+    i, end = span
     words = line.words
-    if len(words) < 3 or words[1].value != "expect":
+    return StatusExpect(words[i], words[i + 1], list(words[i + 2 : end]))
+
+
+def status_expect_span(line: Line, version: tuple[int, int]) -> tuple[int, int] | None:
+    """Where :func:`parse_status_expect` finds the `status` word, and the end of the words
+    after its pattern, read from the line's values (most lines need no more)."""
+    values = line.plain_values
+    if values is None:
+        values = line.values
+    if len(values) < 3 or values[1] != "expect":
         return None
     i = 2
-    while i < len(words):
-        value = words[i].value
+    while i < len(values):
+        value = values[i]
         if value in EXPECT_ARGS and version >= (2, 2):
             i += 2
             continue
@@ -903,18 +916,15 @@ def parse_status_expect(line: Line, version: tuple[int, int]) -> StatusExpect | 
             i += 1
             continue
         break
-    if i + 1 >= len(words) or words[i].value.lstrip("!") != "status":
+    if i + 1 >= len(values) or values[i].lstrip("!") != "status":
         return None
-    match, pattern = words[i], words[i + 1]
-    extra: list[Word] = []
     j = i + 2
-    while j < len(words):
-        value = words[j].value
+    while j < len(values):
+        value = values[j]
         if version >= (2, 2) and (value in EXPECT_ARGS or value.lstrip("!") in EXPECT_MATCHES):
             break
-        extra.append(words[j])
         j += 1
-    return StatusExpect(match, pattern, extra)
+    return i, j
 
 
 def status_tokens(words: list[Word]) -> list[str] | None:
@@ -1026,6 +1036,9 @@ class ExpectStatusList(Rule):
     keywords = frozenset({"http-check"})
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        span = status_expect_span(line, ctx.version)
+        if span is None or span[1] == span[0] + 2:  # no word after the pattern
+            return
         expect = parse_status_expect(line, ctx.version)
         if expect is None or not expect.extra:
             return
@@ -1095,6 +1108,8 @@ class ExpectStatusListBefore22(Rule):
     keywords = frozenset({"http-check"})
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        if status_expect_span(line, ctx.version) is None:
+            return
         expect = parse_status_expect(line, ctx.version)
         if expect is None or expect.extra:  # several words: HL106
             return
