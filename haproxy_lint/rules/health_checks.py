@@ -17,7 +17,7 @@ by running 2.6 and 2.8 against a server that records the requests:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -220,45 +220,64 @@ def parse_option(line: Line) -> OptionRequest:
     return req
 
 
-@dataclass
 class SendRequest:
-    """An ``http-check send`` line's arguments."""
+    """An ``http-check send`` line's arguments, read from its values: ``arg_values`` maps each
+    argument (``meth``, ``uri``, ``ver``...) to its value, ``header_values`` lists the ``hdr``
+    names and values. ``args`` and ``headers`` give their words, for reports and fixes: the
+    line is cut into words only then (most send lines never need it)."""
 
-    line: Line
-    args: dict[str, Word] = field(default_factory=dict)
-    headers: list[tuple[Word, Word]] = field(default_factory=list)
+    def __init__(self, line: Line, values: Sequence[str], arg_at: dict[str, int], header_at: list[tuple[int, int]]) -> None:
+        self.line = line
+        self._arg_at = arg_at
+        self._header_at = header_at
+        self.arg_values = {name: values[i] for name, i in arg_at.items()}
+        self.header_values = [(values[i], values[j]) for i, j in header_at]
+
+    @property
+    def args(self) -> dict[str, Word]:
+        words = self.line.words
+        return {name: words[i] for name, i in self._arg_at.items()}
+
+    @property
+    def headers(self) -> list[tuple[Word, Word]]:
+        words = self.line.words
+        return [(words[i], words[j]) for i, j in self._header_at]
 
     @property
     def has_host(self) -> bool:
-        return any(name.value.lower() == "host" for name, _ in self.headers)
+        return any(name.lower() == "host" for name, _ in self.header_values)
 
 
 def parse_send(line: Line) -> SendRequest:
-    req = SendRequest(line)
-    words = line.words
+    values: Sequence[str] | None = line.plain_values
+    if values is None:
+        values = line.values
+    arg_at: dict[str, int] = {}
+    header_at: list[tuple[int, int]] = []
     i = 2
-    while i < len(words):
-        name = words[i].value
-        if name == "hdr" and i + 2 < len(words):
-            req.headers.append((words[i + 1], words[i + 2]))
+    while i < len(values):
+        name = values[i]
+        if name == "hdr" and i + 2 < len(values):
+            header_at.append((i + 1, i + 2))
             i += 3
-        elif name in SEND_ARGS and i + 1 < len(words):
-            req.args[name] = words[i + 1]
+        elif name in SEND_ARGS and i + 1 < len(values):
+            arg_at[name] = i + 1
             i += 2
         else:
             break
-    return req
+    return SendRequest(line, values, arg_at, header_at)
 
 
 @dataclass
 class Request:
     """One request a check sends: its method, URI and HTTP version (each from the later of
-    the lines that set it), where the version is written, and whether it has a Host."""
+    the lines that set it), the line that writes the version (``version_from``), and
+    whether it has a Host."""
 
     method: str
     uri: str | None
     version: str
-    version_word: Word | None
+    version_from: SendRequest | OptionRequest | None
     has_host: bool
     option: OptionRequest | None
     send: SendRequest | None
@@ -266,6 +285,23 @@ class Request:
     @property
     def absolute_uri(self) -> bool:
         return _absolute(self.uri)
+
+    @property
+    def version_word(self) -> Word | None:
+        """The word that writes the version, if one does (a send line is cut into words here)."""
+        source = self.version_from
+        if isinstance(source, SendRequest):
+            return source.args["ver"]
+        return source.version_word if source is not None else None
+
+    @property
+    def written_version(self) -> str | None:
+        """The value of :attr:`version_word`, read without cutting a send line."""
+        source = self.version_from
+        if isinstance(source, SendRequest):
+            return source.arg_values["ver"]
+        word = source.version_word if source is not None else None
+        return word.value if word is not None else None
 
 
 def _absolute(uri: str | None) -> bool:
@@ -299,16 +335,19 @@ def proxy_requests(proxy: Proxy) -> list[Request]:
 
 
 def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
-    ver_word = send.args.get("ver") if send else None
-    send_uri = send.args.get("uri") or send.args.get("uri-lf") if send else None
-    send_meth = send.args.get("meth") if send else None
-    send_headers = bool(send and send.headers)
+    args = send.arg_values if send is not None else {}
+    send_ver = args.get("ver")
+    send_uri = args.get("uri")
+    if send_uri is None:
+        send_uri = args.get("uri-lf")
+    send_meth = args.get("meth")
+    send_headers = bool(send and send.header_values)
     if opt is None:
         return Request(
-            method=send_meth.value if send_meth else "OPTIONS",
-            uri=send_uri.value if send_uri else None,
-            version=ver_word.value if ver_word else "HTTP/1.0",
-            version_word=ver_word,
+            method=send_meth if send_meth is not None else "OPTIONS",
+            uri=send_uri,
+            version=send_ver if send_ver is not None else "HTTP/1.0",
+            version_from=send if send_ver is not None else None,
             has_host=bool(send and send.has_host),
             option=None,
             send=send,
@@ -316,20 +355,21 @@ def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
     opt_headers = bool(opt.headers) or opt.host_arg is not None
     send_later = send is not None and send.line.start > opt.line.start
     # Each field comes from the later line when that line sets it (headers as a whole).
-    if send is not None and ver_word is not None and (send_later or opt.version is None):
-        version, version_word = ver_word.value, ver_word
+    version_from: SendRequest | OptionRequest
+    if send is not None and send_ver is not None and (send_later or opt.version is None):
+        version, version_from = send_ver, send
     else:
-        version, version_word = opt.version or "HTTP/1.0", opt.version_word
+        version, version_from = opt.version or "HTTP/1.0", opt
     if send is not None and send_headers and (send_later or not opt_headers):
         has_host = send.has_host
     else:
         has_host = opt.has_host if opt_headers else bool(send and send.has_host)
-    uri = send_uri.value if send_uri is not None and (send_later or opt.uri is None) else (opt.uri.value if opt.uri else None)
+    uri = send_uri if send_uri is not None and (send_later or opt.uri is None) else (opt.uri.value if opt.uri else None)
     if send_meth is not None and (send_later or opt.meth is None):
-        method = send_meth.value
+        method = send_meth
     else:
         method = opt.meth.value if opt.meth is not None else "OPTIONS"
-    return Request(method, uri, version, version_word, has_host, opt, send)
+    return Request(method, uri, version, version_from, has_host, opt, send)
 
 
 def send_anchor(section: Section, opt_line: Line) -> Line | None:
@@ -696,7 +736,7 @@ class HttpchkHeadersInVersion(Rule):
         state = "refused since HAProxy 2.8" if ctx.version >= (2, 8) else "deprecated, and refused from HAProxy 2.8 on"
         message = f"headers hidden after the HTTP version of `option httpchk` are {state}; move them to an `http-check send` line"
         sends = [parse_send(d) for d in section.directives_named("http-check") if _action(d) == "send"]
-        if opt.headers and sends and sends[0].line.start > opt.line.start and sends[0].headers:
+        if opt.headers and sends and sends[0].line.start > opt.line.start and sends[0].header_values:
             message = (
                 f"headers hidden after the HTTP version of `option httpchk` are {state}, and ignored here because "
                 f"the `http-check send` at line {sends[0].line.line} sets its own; move the ones you need to that line"
@@ -714,12 +754,12 @@ class HttpchkHeadersInVersion(Rule):
             if first.line.start < opt.line.start:
                 return None
             # The send line comes later and overrides what it sets: give it what it lacks.
-            skip = {name for name in ("meth", "ver", "body") if name in first.args}
-            if "uri" in first.args or "uri-lf" in first.args:
+            skip = {name for name in ("meth", "ver", "body") if name in first.arg_values}
+            if "uri" in first.arg_values or "uri-lf" in first.arg_values:
                 skip.add("uri")
-            if "body-lf" in first.args:
+            if "body-lf" in first.arg_values:
                 skip.add("body")
-            if first.headers:
+            if first.header_values:
                 skip.add("hdr")
             words = _send_words(opt, skip)
             if words is None:
@@ -1306,13 +1346,13 @@ class HttpchkRedefined(Rule):
             return
         first_send = sends[0]
         lost = []
-        if their_option.meth is not None and "meth" not in first_send.args:
+        if their_option.meth is not None and "meth" not in first_send.arg_values:
             lost.append("method")
-        if their_option.uri is not None and not ({"uri", "uri-lf"} & set(first_send.args)):
+        if their_option.uri is not None and not ({"uri", "uri-lf"} & set(first_send.arg_values)):
             lost.append("URI")
-        if their_option.version is not None and "ver" not in first_send.args:
+        if their_option.version is not None and "ver" not in first_send.arg_values:
             lost.append("version")
-        if their_option.headers and not first_send.headers:
+        if their_option.headers and not first_send.header_values:
             lost.append("headers")
         if lost:
             yield ctx.report(
@@ -1393,6 +1433,11 @@ class InvalidCheckMethod(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
             return
+        if line.keyword == "http-check" and line.plain_values is not None:
+            # no quote, escape or `$`: a method word is its value, judged without cutting the line
+            meth = parse_send(line).arg_values.get("meth") if _action(line) == "send" else None
+            if meth is None or not meth or (meth == meth.upper() and _TOKEN.fullmatch(meth)):
+                return
         for word in method_words(line):
             value = word.value
             if "$" in word.raw or not value:
@@ -1496,10 +1541,10 @@ class HttpchkOptionsRequest(Rule):
                 continue
             request = requests[0]
             opt, send = request.option, request.send
-            if (opt is not None and opt.meth is not None) or (send is not None and "meth" in send.args):
+            if (opt is not None and opt.meth is not None) or (send is not None and "meth" in send.arg_values):
                 continue
             uri = opt.uri if opt is not None and opt.uri is not None else None
-            if send is not None and ("uri" in send.args or "uri-lf" in send.args):
+            if send is not None and ("uri" in send.arg_values or "uri-lf" in send.arg_values):
                 uri = send.args.get("uri") or send.args.get("uri-lf")
             path = uri.value if uri is not None else "/"
             target = opt.line.words[1] if opt is not None else send.line.words[1]  # type: ignore[union-attr]
@@ -1710,15 +1755,15 @@ class HttpCheckRuleOrder(Rule):
 def _overlap(opt: OptionRequest, send: SendRequest) -> list[str]:
     """What both the option and the send set, in words for messages."""
     both = []
-    if opt.meth is not None and "meth" in send.args:
+    if opt.meth is not None and "meth" in send.arg_values:
         both.append("method")
-    if opt.uri is not None and ("uri" in send.args or "uri-lf" in send.args):
+    if opt.uri is not None and ("uri" in send.arg_values or "uri-lf" in send.arg_values):
         both.append("URI")
-    if opt.version is not None and "ver" in send.args:
+    if opt.version is not None and "ver" in send.arg_values:
         both.append("version")
-    if (opt.headers or opt.host_arg is not None) and send.headers:
+    if (opt.headers or opt.host_arg is not None) and send.header_values:
         both.append("headers")
-    if opt.body is not None and ("body" in send.args or "body-lf" in send.args):
+    if opt.body is not None and ("body" in send.arg_values or "body-lf" in send.arg_values):
         both.append("body")
     return both
 
@@ -1795,7 +1840,7 @@ class HttpchkAfterSend(Rule):
                     "send what that line says; write the request in one place, `option httpchk` first"
                 )
                 yield ctx.report(self, option.words[1], message)
-            elif send.headers:
+            elif send.header_values:
                 message = (
                     f"write `option httpchk` before {where}: in this order HAProxy releases without the July 2022 fix "
                     "(issue #1772) drop the headers of the send line"

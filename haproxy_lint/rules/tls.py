@@ -216,6 +216,12 @@ def facts(ctx: Context) -> Facts:
     return ctx.memo("tls.facts", lambda: Facts(ctx))
 
 
+def _values(line: Line) -> tuple[str, ...]:
+    """The line's values, without cutting it into words when it has plain values."""
+    values = line.plain_values
+    return values if values is not None else tuple(line.values)
+
+
 def _check_connects_ssl(proxy: Proxy) -> Line | None:
     """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any
     (kept on the proxy: it depends on the sections only, and is asked for every server)."""
@@ -226,7 +232,7 @@ def _check_connects_ssl(proxy: Proxy) -> Line | None:
     for keyword in ("tcp-check", "http-check"):
         lines, _ = proxy.effective_lines(keyword)
         for line in lines:
-            values = line.values
+            values = _values(line)
             if len(values) > 1 and values[1] == "connect" and "ssl" in values[2:]:
                 found = line
                 break
@@ -835,8 +841,13 @@ class VerifyNone(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        remote_ssl = [(proxy, server) for proxy in ctx.proxies for server in proxy.servers
-                      if server_uses_ssl(proxy, server) and not on_this_host(server)]
+        remote_ssl = []
+        for proxy in ctx.proxies:
+            if not proxy.servers:
+                continue
+            connects = _check_connects_ssl(proxy) is not None  # (server_uses_ssl, once per proxy)
+            remote_ssl += [(proxy, server) for server in proxy.servers
+                           if (connects or server.has("ssl") or server.has("check-ssl")) and not on_this_host(server)]
         for section in ctx.config.sections_of("global"):
             for line in section.directives_named("ssl-server-verify"):
                 if len(line.words) > 1 and line.words[1].value == "none" and (remote_ssl or not ctx.proxies):
@@ -982,7 +993,7 @@ def _connect_sets_sni(proxy: Proxy) -> bool:
     SNI itself."""
     for keyword in ("http-check", "tcp-check"):
         lines, _ = proxy.effective_lines(keyword)
-        if any(line.find("connect") == 1 and line.find("sni", 2) > 1 for line in lines):
+        if any(values[1:2] == ("connect",) and "sni" in values[2:] for values in map(_values, lines)):
             return True
     return False
 
@@ -995,7 +1006,7 @@ def _auto_sni(proxy: Proxy) -> bool:
     owner = http_owner(proxy)
     if check_type(proxy).name != "httpchk" or owner is None:
         return False
-    if any(line.find("connect") == 1 for line in http_rule_lines(owner.section)):
+    if any(_values(line)[1:2] == ("connect",) for line in http_rule_lines(owner.section)):
         return False
     requests = proxy_requests(owner)
     return bool(requests) and requests[0].has_host
