@@ -15,6 +15,7 @@ from .tls import address_unseen, on_this_host
 
 # Server parameters whose value is a duration.
 SERVER_DURATIONS = frozenset({"inter", "fastinter", "downinter", "slowstart", "agent-inter"})
+_SERVER_KEYWORDS = frozenset({"server", "default-server", "server-template"})
 
 
 def with_unit(ms: int) -> str:
@@ -121,6 +122,9 @@ class UnitlessDuration(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if line.keyword == "hold" and (section is None or section.kind != "resolvers"):
             return
+        values = line.plain_values
+        if values is not None and line.keyword in _SERVER_KEYWORDS and SERVER_DURATIONS.isdisjoint(values):
+            return  # a server line without a duration parameter (most): not cut into words
         for word in duration_words(line):
             ms = parse_int(word.value)
             if not ms:
@@ -827,10 +831,14 @@ class ZeroThreshold(Rule):
 
     COUNTS: ClassVar[dict[str, int]] = {"fall": 3, "rise": 2}
     INTERVALS: ClassVar[tuple[str, ...]] = ("inter", "fastinter", "downinter", "agent-inter")
+    READ: ClassVar[frozenset[str]] = frozenset(COUNTS) | frozenset(INTERVALS)
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
             return
+        values = line.plain_values
+        if values is not None and self.READ.isdisjoint(values):
+            return  # none of the parameters below on the line (most server lines)
         counts, intervals = self.COUNTS, self.INTERVALS
         for param in ctx.server(line).params.values():
             if param.value is None or (param.name not in counts and param.name not in intervals):

@@ -1136,10 +1136,11 @@ class _Names:
                     if section.directives_named("stick-table"):
                         names.tables.add(section.name)
                     servers = names.servers.setdefault(section.name, set())
-                    for line in section.directives_named("server", "server-template"):
-                        name = _second_value(line)
-                        if name is not None:
-                            servers.add(name)
+                    for keyword in ("server", "server-template"):  # (a set: in any order)
+                        for line in section.directives_named(keyword):
+                            name = _second_value(line)
+                            if name is not None:
+                                servers.add(name)
         return names
 
 
