@@ -90,6 +90,29 @@ def httpchk_lines(section: Section) -> list[Line]:
     return [d for d in section.directives_named("option") if _action(d) == "httpchk"]
 
 
+class CheckLines:
+    """A proxy section's own health-check lines, read once (a dozen rules ask for every
+    proxy): what the functions above give for its section. Callers must not change them."""
+
+    __slots__ = ("options", "httpchk", "http_rules", "http_flags", "tcp_rules")
+
+    def __init__(self, section: Section) -> None:
+        self.options = check_option_lines(section)
+        self.httpchk = [d for d in self.options if _action(d) == "httpchk"]
+        self.http_rules = http_rule_lines(section)
+        self.http_flags = http_flag_lines(section)
+        self.tcp_rules = tcp_rule_lines(section)
+
+
+def check_lines(proxy: Proxy) -> CheckLines:
+    """The proxy's own :class:`CheckLines`, kept on the proxy."""
+    facts = proxy_facts(proxy)
+    found: CheckLines | None = facts.get(("check_lines",))
+    if found is None:
+        found = facts[("check_lines",)] = CheckLines(proxy.section)
+    return found
+
+
 @dataclass
 class CheckType:
     """The health-check option in force for a proxy, and where it comes from."""
@@ -108,11 +131,11 @@ def check_type(proxy: Proxy) -> CheckType:
     found: CheckType | None = facts.get(("check_type",))
     if found is not None:
         return found
-    owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_option_lines(p.section)))
+    owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_lines(p).options))
     if owner is None:
         found = CheckType(None)
     else:
-        own = check_option_lines(owner.section)
+        own = check_lines(owner).options
         found = CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
     facts[("check_type",)] = found
     return found
@@ -121,7 +144,7 @@ def check_type(proxy: Proxy) -> CheckType:
 def http_owner(proxy: Proxy) -> Proxy | None:
     """The proxy whose section holds the HTTP-check ruleset in force for ``proxy``: itself if
     it has its own ``option httpchk`` or ``http-check`` rules, else its defaults' owner."""
-    return nearest_in_chain(proxy, "http_owner", lambda p: bool(httpchk_lines(p.section) or http_rule_lines(p.section)))
+    return nearest_in_chain(proxy, "http_owner", lambda p: bool(check_lines(p).httpchk or check_lines(p).http_rules))
 
 
 def _why_not(proxy: Proxy, option: str) -> str:
@@ -862,9 +885,10 @@ class HttpCheckWithoutHttpchk(_RulesWithoutOption):
     option = "httpchk"
 
     def lines(self, proxy: Proxy) -> list[Line]:
-        lines = http_rule_lines(proxy.section)
+        own = check_lines(proxy)
+        lines = own.http_rules
         if proxy.section.kind != "defaults":
-            lines = sorted(lines + http_flag_lines(proxy.section), key=lambda line: line.start)
+            lines = sorted(lines + own.http_flags, key=lambda line: line.start)
         return lines
 
 
@@ -914,7 +938,7 @@ class TcpCheckWithoutOption(_RulesWithoutOption):
     option = "tcp-check"
 
     def lines(self, proxy: Proxy) -> list[Line]:
-        return tcp_rule_lines(proxy.section)
+        return check_lines(proxy).tcp_rules
 
 
 # --- HL106 / HL112 --------------------------------------------------------------------------
@@ -1243,12 +1267,13 @@ class HttpchkRedefined(Rule):
             section = proxy.section
             if section.kind not in CHECK_SECTIONS:
                 continue
-            yield from self._same_section(ctx, section)
+            yield from self._same_section(ctx, proxy)
             if section.kind != "defaults":
                 yield from self._over_defaults(ctx, proxy)
 
-    def _same_section(self, ctx: Context, section: Section) -> Iterable[Diagnostic]:
-        options = check_option_lines(section)
+    def _same_section(self, ctx: Context, proxy: Proxy) -> Iterable[Diagnostic]:
+        section = proxy.section
+        options = check_lines(proxy).options
         found: list[Diagnostic] = []
         by_kind: dict[str, list[Line]] = {}
         for line in options:
@@ -1301,11 +1326,11 @@ class HttpchkRedefined(Rule):
         if owner is None:
             return
         section = proxy.section
-        own_options = httpchk_lines(section)
-        own_rules = http_rule_lines(section)
-        their_options = httpchk_lines(owner.section)
+        own_options = check_lines(proxy).httpchk
+        own_rules = check_lines(proxy).http_rules
+        their_options = check_lines(owner).httpchk
         their_option = parse_option(their_options[-1]) if their_options else None
-        their_rules = http_rule_lines(owner.section)
+        their_rules = check_lines(owner).http_rules
         where = f"{owner.section.label}"
         if own_options:
             if own_rules:
@@ -1475,7 +1500,7 @@ def replaces_defaults_check(proxy: Proxy) -> bool:
     (HL111 reports that)."""
     defaults = proxy.defaults
     return (
-        bool(httpchk_lines(proxy.section))
+        bool(check_lines(proxy).httpchk)
         and defaults is not None
         and check_type(defaults).name == "httpchk"
         and http_owner(defaults) is not None
@@ -1534,7 +1559,7 @@ class HttpchkOptionsRequest(Rule):
                 continue
             if check_type(proxy).name != "httpchk" or replaces_defaults_check(proxy):
                 continue
-            if len(httpchk_lines(section)) > 1:
+            if len(check_lines(proxy).httpchk) > 1:
                 continue  # HL111 says which request is lost
             requests = proxy_requests(proxy)
             if not requests:
@@ -1824,7 +1849,7 @@ class HttpchkAfterSend(Rule):
             section = proxy.section
             if section.kind not in CHECK_SECTIONS:
                 continue
-            options = httpchk_lines(section)
+            options = check_lines(proxy).httpchk
             if len(options) != 1:
                 continue  # several: HL111
             sends = [line for line in section.directives_named("http-check") if _action(line) == "send"]

@@ -1001,12 +1001,12 @@ def _connect_sets_sni(proxy: Proxy) -> bool:
 def _auto_sni(proxy: Proxy) -> bool:
     """HAProxy 3.3 and later: whether an HTTPS check takes its SNI from its Host header (an
     HTTP check with a Host header and no `http-check connect` rule)."""
-    from .health_checks import check_type, http_owner, http_rule_lines, proxy_requests
+    from .health_checks import check_lines, check_type, http_owner, proxy_requests
 
     owner = http_owner(proxy)
     if check_type(proxy).name != "httpchk" or owner is None:
         return False
-    if any(_values(line)[1:2] == ("connect",) for line in http_rule_lines(owner.section)):
+    if any(_values(line)[1:2] == ("connect",) for line in check_lines(owner).http_rules):
         return False
     requests = proxy_requests(owner)
     return bool(requests) and requests[0].has_host
