@@ -484,6 +484,15 @@ def _server_host(server) -> str | None:
     return None
 
 
+def ruleset_owners(ctx: Context) -> list[Proxy]:
+    """The sections whose own HTTP-check ruleset is in force for them (computed once per
+    run: HL101, HL113, HL114 and HL117 walk them)."""
+    return ctx.memo("http-ruleset-owners", lambda: [
+        proxy for proxy in ctx.proxies
+        if proxy.section.kind in CHECK_SECTIONS and http_owner(proxy) is proxy and check_type(proxy).name == "httpchk"
+    ])
+
+
 def ruleset_users(ctx: Context) -> dict[int, list[Proxy]]:
     """The backends and listens using each HTTP-check ruleset, by ``id()`` of its owner."""
 
@@ -664,12 +673,8 @@ class HttpchkMissingHost(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
+        for proxy in ruleset_owners(ctx):
             section = proxy.section
-            if section.kind not in CHECK_SECTIONS or http_owner(proxy) is not proxy:
-                continue
-            if check_type(proxy).name != "httpchk":
-                continue
             for use in request_uses(ctx, proxy):
                 request = use.request
                 if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
@@ -1553,11 +1558,9 @@ class HttpchkOptionsRequest(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
+        for proxy in ruleset_owners(ctx):
             section = proxy.section
-            if section.kind not in CHECK_SECTIONS or http_owner(proxy) is not proxy:
-                continue
-            if check_type(proxy).name != "httpchk" or replaces_defaults_check(proxy):
+            if replaces_defaults_check(proxy):
                 continue
             if len(check_lines(proxy).httpchk) > 1:
                 continue  # HL111 says which request is lost

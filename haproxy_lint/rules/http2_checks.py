@@ -24,7 +24,6 @@ from ..model import Word
 from ..rule import Context, Rule
 from ..views import Param, Server
 from .health_checks import (
-    CHECK_SECTIONS,
     Request,
     RequestUse,
     check_type,
@@ -32,18 +31,12 @@ from .health_checks import (
     http_owner,
     known_host,
     request_uses,
+    ruleset_owners,
 )
 
 
 def _uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
     return request_uses(ctx, owner)
-
-
-def _owners(ctx: Context) -> Iterable[Proxy]:
-    """The sections that define an HTTP-check ruleset of their own, in force."""
-    for proxy in ctx.proxies:
-        if proxy.section.kind in CHECK_SECTIONS and http_owner(proxy) is proxy and check_type(proxy).name == "httpchk":
-            yield proxy
 
 
 def lacks_authority(request: Request) -> bool:
@@ -183,7 +176,7 @@ class Http2CheckWithoutAuthority(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for owner in _owners(ctx):
+        for owner in ruleset_owners(ctx):
             section = owner.section
             for use in _uses(ctx, owner):
                 http2 = _http2_servers(ctx, use)
@@ -260,7 +253,7 @@ class Http2CheckVersionIgnored(Rule):
     versions = ">=2.2"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for owner in _owners(ctx):
+        for owner in ruleset_owners(ctx):
             for use in _uses(ctx, owner):
                 request = use.request
                 written = request.written_version
