@@ -72,15 +72,6 @@ def http_rule_lines(section: Section) -> list[Line]:
     return [d for d in section.directives_named("http-check") if _action(d) not in _NOT_RULES]
 
 
-def http_flag_lines(section: Section) -> list[Line]:
-    """``http-check disable-on-404`` and ``http-check send-state``: flags for HTTP checks."""
-    return [d for d in section.directives_named("http-check") if _action(d) in HTTP_CHECK_FLAGS]
-
-
-def tcp_rule_lines(section: Section) -> list[Line]:
-    return [d for d in section.directives_named("tcp-check") if _action(d)]
-
-
 def check_option_lines(section: Section) -> list[Line]:
     """The section's ``option <check type>`` lines, in order."""
     return [d for d in section.directives_named("option") if _action(d) in CHECK_OPTIONS]
@@ -92,16 +83,20 @@ def httpchk_lines(section: Section) -> list[Line]:
 
 class CheckLines:
     """A proxy section's own health-check lines, read once (a dozen rules ask for every
-    proxy): what the functions above give for its section. Callers must not change them."""
+    proxy): its check options (:func:`check_option_lines`) and its ``option httpchk`` lines
+    (:func:`httpchk_lines`), the ``http-check`` lines that add rules (:func:`http_rule_lines`)
+    and the flags (``disable-on-404``, ``send-state``), its ``tcp-check`` rules. Callers must
+    not change them."""
 
     __slots__ = ("options", "httpchk", "http_rules", "http_flags", "tcp_rules")
 
     def __init__(self, section: Section) -> None:
         self.options = check_option_lines(section)
         self.httpchk = [d for d in self.options if _action(d) == "httpchk"]
-        self.http_rules = http_rule_lines(section)
-        self.http_flags = http_flag_lines(section)
-        self.tcp_rules = tcp_rule_lines(section)
+        http = [(d, _action(d)) for d in section.directives_named("http-check")]
+        self.http_rules = [d for d, action in http if action not in _NOT_RULES]
+        self.http_flags = [d for d, action in http if action in HTTP_CHECK_FLAGS]
+        self.tcp_rules = [d for d in section.directives_named("tcp-check") if _action(d)]
 
 
 def check_lines(proxy: Proxy) -> CheckLines:
@@ -331,29 +326,23 @@ def _absolute(uri: str | None) -> bool:
     return bool(uri) and uri.lower().startswith(("http://", "https://"))  # type: ignore[union-attr]
 
 
-def requests_of(section: Section) -> list[Request]:
-    """The requests the section's own ruleset sends: the first one merges ``option httpchk``
-    with the first ``http-check send`` (the later line overriding what it sets), the others are
-    the following ``http-check send`` lines alone."""
-    options = httpchk_lines(section)
-    opt = parse_option(options[-1]) if options else None
-    sends = [parse_send(line) for line in section.directives_named("http-check") if _action(line) == "send"]
-    requests: list[Request] = []
-    first = sends[0] if sends else None
-    if opt is not None or first is not None:
-        requests.append(_merge(opt, first))
-    for send in sends[1:]:
-        requests.append(_merge(None, send))
-    return requests
-
-
 def proxy_requests(proxy: Proxy) -> list[Request]:
-    """:func:`requests_of` the proxy's section, kept on the proxy (several rules ask for every
-    proxy): callers must not change it."""
+    """The requests the proxy section's own ruleset sends: the first one merges
+    ``option httpchk`` with the first ``http-check send`` (the later line overriding what it
+    sets), the others are the following ``http-check send`` lines alone. Kept on the proxy
+    (several rules ask for every proxy): callers must not change it."""
     facts = proxy_facts(proxy)
     found: list[Request] | None = facts.get(("requests",))
     if found is None:
-        found = facts[("requests",)] = requests_of(proxy.section)
+        own = check_lines(proxy)
+        opt = parse_option(own.httpchk[-1]) if own.httpchk else None
+        sends = [parse_send(line) for line in own.http_rules if _action(line) == "send"]
+        found = facts[("requests",)] = []
+        first = sends[0] if sends else None
+        if opt is not None or first is not None:
+            found.append(_merge(opt, first))
+        for send in sends[1:]:
+            found.append(_merge(None, send))
     return found
 
 
@@ -527,10 +516,10 @@ def check_proto(server: Server) -> Param | None:
     return param if param is not None and param.value in HTTP_MUXES else None
 
 
-def connect_of(section: Section, request: Request) -> Line | None:
-    """The `http-check connect` rule whose connection carries ``request``; ``None`` for the
-    implicit connect, which uses the server's own settings."""
-    rules = [line for line in http_rule_lines(section) if _action(line) in ("connect", "send", "expect")]
+def connect_of(owner: Proxy, request: Request) -> Line | None:
+    """The `http-check connect` rule (of ``owner``'s ruleset) whose connection carries
+    ``request``; ``None`` for the implicit connect, which uses the server's own settings."""
+    rules = [line for line in check_lines(owner).http_rules if _action(line) in ("connect", "send", "expect")]
     if request.send is None:
         # The request of `option httpchk` alone goes right after the first rule if that is a
         # connect, else first.
@@ -574,11 +563,10 @@ def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
 
 
 def _request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    section = owner.section
     users = ruleset_users(ctx).get(id(owner), [])
     uses = []
     for request in proxy_requests(owner):
-        use = RequestUse(request, connect_of(section, request))
+        use = RequestUse(request, connect_of(owner, request))
         for proxy in users:
             for server in proxy.servers:
                 if not server.check:
