@@ -958,7 +958,7 @@ def parse_status_expect(line: Line, version: tuple[int, int]) -> StatusExpect | 
 def status_expect_span(line: Line, version: tuple[int, int]) -> tuple[int, int] | None:
     """Where :func:`parse_status_expect` finds the `status` word, and the end of the words
     after its pattern, read from the line's values (most lines need no more)."""
-    values = line.plain_values
+    values: Sequence[str] | None = line.plain_values
     if values is None:
         values = line.values
     if len(values) < 3 or values[1] != "expect":

@@ -328,12 +328,13 @@ class _Walk:
                 self.other(words if words is not None else _split(line), section, acls)
             else:
                 self.condition_of(line, words, values, acls)
-                if keyword in _ENUM_CHECKS and words is None:
-                    # what follows reads the words alone: once per run for plain lines alike
-                    # (`balance roundrobin`, `option httpchk`...)
-                    self.cached(("enums", values), None, line, self.enum_line)
-                elif keyword in _ENUM_CHECKS:
-                    self.enum_line(words)
+                if keyword in _ENUM_CHECKS:
+                    if words is None:
+                        # what follows reads the words alone: once per run for plain lines
+                        # alike (`balance roundrobin`, `option httpchk`...)
+                        self.cached(("enums", values), None, line, self.enum_line)
+                    else:
+                        self.enum_line(words)
 
     def enum_line(self, words: list[_W]) -> None:
         """The values of a directive that takes enumerated ones, and the arguments of
