@@ -311,12 +311,10 @@ class CheckTimeoutExceedsInter(Rule):
             if id(proxy) not in min_inter:
                 continue
             setting = proxy.timeout("check")
-            if setting is None or not setting.duration:
-                continue
-            timeout = setting.duration
+            timeout = setting.duration if setting is not None else None
+            if not timeout or min_inter[id(proxy)] >= timeout:
+                continue  # (no server's inter is shorter: the usual case, told without a list)
             late = [s for s in servers if s.inter < timeout]
-            if not late:
-                continue
             shortest = min(late, key=lambda s: s.inter)
             value = min_inter[id(proxy)]
             others = f" and {len(late) - 1} more" if len(late) > 1 else ""
