@@ -98,6 +98,7 @@ class Context:
         self._foreign_edits: set[int] = set()
         # Shared by the contexts of one lint run (one per file), dropped when the run ends.
         self._run_cache: dict[Hashable, object] = {} if run_cache is None else run_cache
+        self._index: Index | None = None  # the run's (see index), kept here once asked
 
     def memo(self, key: Hashable, compute: Callable[[], T], *, per_file: bool = True) -> T:
         """``compute()``, once per lint run (and per file unless ``per_file`` is false).
@@ -122,7 +123,10 @@ class Context:
     def index(self) -> Index:
         """The index every rule shares for the files linted together: proxies, servers,
         lines by keyword, names (see :mod:`haproxy_lint.index`)."""
-        return self.memo("index", lambda: index_of(self.configs), per_file=False)
+        index = self._index
+        if index is None:  # (rules ask for every line: one memo lookup per context)
+            index = self._index = self.memo("index", lambda: index_of(self.configs), per_file=False)
+        return index
 
     @property
     def proxies(self) -> list[Proxy]:

@@ -176,16 +176,17 @@ class CheckDisabledServer(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for proxy in backends(ctx):
-            if not proxy.servers:
+            # (most servers have `check`: the proxy's health-check setting is read for the others)
+            unchecked = [
+                server for server in proxy.servers
+                if server.flag("check") is None and server.get("track") is None  # (`no-check` is deliberate)
+            ]
+            if not unchecked:
                 continue
             how = health_check_config(ctx, proxy)
             if how is None:
                 continue
-            for server in proxy.servers:
-                if server.flag("check") is not None:  # `check`, or a deliberate `no-check`
-                    continue
-                if server.get("track") is not None:
-                    continue
+            for server in unchecked:
                 label = server_label(server)
                 if self._has_port(server):
                     fix = ctx.fix(f"add `check` to {label}", "unsafe", ctx.add_server_words(server, "check"))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
 from ..effective import Proxy
@@ -152,7 +152,7 @@ def _removal(info_keyword: str, since: str) -> str:
 _KEY_WORDS = 4
 
 
-def verdict(ctx: Context, section_kind: str, values: list[str]) -> Verdict | None:
+def verdict(ctx: Context, section_kind: str, values: Sequence[str]) -> Verdict | None:
     """What the target version makes of a directive (``values``: its words), if anything."""
     return _verdict(ctx.version, section_kind, tuple(values[:_KEY_WORDS]))
 
@@ -885,7 +885,8 @@ class DeprecatedKeyword(Rule):
                     yield ctx.report(self, (word.start, (value or word).end), f"{found.status(ctx)}; {self.advice(found)}")
             if line.keyword != "stats":
                 return
-        found = verdict(ctx, section.kind, line.values)
+        plain = line.plain_values  # (most lines: not cut into words unless reported)
+        found = verdict(ctx, section.kind, line.values if plain is None else plain)
         # A keyword the target refuses is HL907's (unknown keyword), or HL601-HL607's.
         if found is None or found.refused or found.keyword in COVERED:
             return

@@ -17,7 +17,7 @@ by running 2.6 and 2.8 against a server that records the requests:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -36,6 +36,7 @@ CHECK_OPTIONS = frozenset(
 )
 # `http-check` keywords that set a flag instead of adding a rule to the ruleset.
 HTTP_CHECK_FLAGS = frozenset({"disable-on-404", "send-state"})
+_NOT_RULES = HTTP_CHECK_FLAGS | {""}  # (a bare `http-check` adds no rule either)
 # Sections where health checks are configured.
 CHECK_SECTIONS = ("defaults", "backend", "listen")
 # `http-check send` arguments taking one value (`hdr` takes two).
@@ -59,35 +60,52 @@ _STATUS_TOKEN = re.compile(r"([0-9]{1,9})(?:-([0-9]{1,9}))?")  # bounded: status
 
 def _action(line: Line) -> str:
     """The second word of an ``http-check``/``tcp-check`` line (``send``, ``expect``...)."""
+    values = line.plain_values  # most lines: read without cutting their words
+    if values is not None:
+        return values[1] if len(values) > 1 else ""
     words = line.words
     return words[1].value if len(words) > 1 else ""
 
 
 def http_rule_lines(section: Section) -> list[Line]:
     """The section's ``http-check`` lines that add rules to its ruleset (not the flags)."""
-    return [d for d in section.directives_named("http-check") if _action(d) and _action(d) not in HTTP_CHECK_FLAGS]
-
-
-def http_flag_lines(section: Section) -> list[Line]:
-    """``http-check disable-on-404`` and ``http-check send-state``: flags for HTTP checks."""
-    return [d for d in section.directives_named("http-check") if _action(d) in HTTP_CHECK_FLAGS]
-
-
-def tcp_rule_lines(section: Section) -> list[Line]:
-    return [d for d in section.directives_named("tcp-check") if _action(d)]
+    return [d for d in section.directives_named("http-check") if _action(d) not in _NOT_RULES]
 
 
 def check_option_lines(section: Section) -> list[Line]:
     """The section's ``option <check type>`` lines, in order."""
-    return [
-        d
-        for d in section.directives_named("option")
-        if len(d.words) > 1 and d.words[1].value in CHECK_OPTIONS
-    ]
+    return [d for d in section.directives_named("option") if _action(d) in CHECK_OPTIONS]
 
 
 def httpchk_lines(section: Section) -> list[Line]:
-    return [d for d in check_option_lines(section) if d.words[1].value == "httpchk"]
+    return [d for d in section.directives_named("option") if _action(d) == "httpchk"]
+
+
+class CheckLines:
+    """A proxy section's own health-check lines, read once (a dozen rules ask for every
+    proxy): its check options (:func:`check_option_lines`) and its ``option httpchk`` lines
+    (:func:`httpchk_lines`), the ``http-check`` lines that add rules (:func:`http_rule_lines`)
+    and the flags (``disable-on-404``, ``send-state``), its ``tcp-check`` rules. Callers must
+    not change them."""
+
+    __slots__ = ("options", "httpchk", "http_rules", "http_flags", "tcp_rules")
+
+    def __init__(self, section: Section) -> None:
+        self.options = check_option_lines(section)
+        self.httpchk = [d for d in self.options if _action(d) == "httpchk"]
+        http = [(d, _action(d)) for d in section.directives_named("http-check")]
+        self.http_rules = [d for d, action in http if action not in _NOT_RULES]
+        self.http_flags = [d for d, action in http if action in HTTP_CHECK_FLAGS]
+        self.tcp_rules = [d for d in section.directives_named("tcp-check") if _action(d)]
+
+
+def check_lines(proxy: Proxy) -> CheckLines:
+    """The proxy's own :class:`CheckLines`, kept on the proxy."""
+    facts = proxy_facts(proxy)
+    found: CheckLines | None = facts.get(("check_lines",))
+    if found is None:
+        found = facts[("check_lines",)] = CheckLines(proxy.section)
+    return found
 
 
 # Plain slotted classes, not dataclasses or NamedTuples: defining one of those costs every
@@ -112,11 +130,11 @@ def check_type(proxy: Proxy) -> CheckType:
     found: CheckType | None = facts.get(("check_type",))
     if found is not None:
         return found
-    owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_option_lines(p.section)))
+    owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_lines(p).options))
     if owner is None:
         found = CheckType(None)
     else:
-        own = check_option_lines(owner.section)
+        own = check_lines(owner).options
         found = CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
     facts[("check_type",)] = found
     return found
@@ -125,7 +143,7 @@ def check_type(proxy: Proxy) -> CheckType:
 def http_owner(proxy: Proxy) -> Proxy | None:
     """The proxy whose section holds the HTTP-check ruleset in force for ``proxy``: itself if
     it has its own ``option httpchk`` or ``http-check`` rules, else its defaults' owner."""
-    return nearest_in_chain(proxy, "http_owner", lambda p: bool(httpchk_lines(p.section) or http_rule_lines(p.section)))
+    return nearest_in_chain(proxy, "http_owner", lambda p: bool(check_lines(p).httpchk or check_lines(p).http_rules))
 
 
 def _why_not(proxy: Proxy, option: str) -> str:
@@ -227,49 +245,68 @@ def parse_option(line: Line) -> OptionRequest:
 
 
 class SendRequest:
-    """An ``http-check send`` line's arguments."""
+    """An ``http-check send`` line's arguments, read from its values: ``arg_values`` maps each
+    argument (``meth``, ``uri``, ``ver``...) to its value, ``header_values`` lists the ``hdr``
+    names and values. ``args`` and ``headers`` give their words, for reports and fixes: the
+    line is cut into words only then (most send lines never need it)."""
 
-    __slots__ = ("line", "args", "headers")
+    __slots__ = ("line", "_arg_at", "_header_at", "arg_values", "header_values")
 
-    def __init__(self, line: Line) -> None:
+    def __init__(self, line: Line, values: Sequence[str], arg_at: dict[str, int], header_at: list[tuple[int, int]]) -> None:
         self.line = line
-        self.args: dict[str, Word] = {}
-        self.headers: list[tuple[Word, Word]] = []
+        self._arg_at = arg_at
+        self._header_at = header_at
+        self.arg_values = {name: values[i] for name, i in arg_at.items()}
+        self.header_values = [(values[i], values[j]) for i, j in header_at]
+
+    @property
+    def args(self) -> dict[str, Word]:
+        words = self.line.words
+        return {name: words[i] for name, i in self._arg_at.items()}
+
+    @property
+    def headers(self) -> list[tuple[Word, Word]]:
+        words = self.line.words
+        return [(words[i], words[j]) for i, j in self._header_at]
 
     @property
     def has_host(self) -> bool:
-        return any(name.value.lower() == "host" for name, _ in self.headers)
+        return any(name.lower() == "host" for name, _ in self.header_values)
 
 
 def parse_send(line: Line) -> SendRequest:
-    req = SendRequest(line)
-    words = line.words
+    values: Sequence[str] | None = line.plain_values
+    if values is None:
+        values = line.values
+    arg_at: dict[str, int] = {}
+    header_at: list[tuple[int, int]] = []
     i = 2
-    while i < len(words):
-        name = words[i].value
-        if name == "hdr" and i + 2 < len(words):
-            req.headers.append((words[i + 1], words[i + 2]))
+    while i < len(values):
+        name = values[i]
+        if name == "hdr" and i + 2 < len(values):
+            header_at.append((i + 1, i + 2))
             i += 3
-        elif name in SEND_ARGS and i + 1 < len(words):
-            req.args[name] = words[i + 1]
+        elif name in SEND_ARGS and i + 1 < len(values):
+            arg_at[name] = i + 1
             i += 2
         else:
             break
-    return req
+    return SendRequest(line, values, arg_at, header_at)
 
 
 class Request:
     """One request a check sends: its method, URI and HTTP version (each from the later of
-    the lines that set it), where the version is written, and whether it has a Host."""
+    the lines that set it), the line that writes the version (``version_from``), and
+    whether it has a Host."""
 
-    __slots__ = ("method", "uri", "version", "version_word", "has_host", "option", "send")
+    __slots__ = ("method", "uri", "version", "version_from", "has_host", "option", "send")
 
     def __init__(
         self,
         method: str,
         uri: str | None,
         version: str,
-        version_word: Word | None,
+        version_from: SendRequest | OptionRequest | None,
         has_host: bool,
         option: OptionRequest | None,
         send: SendRequest | None,
@@ -277,7 +314,7 @@ class Request:
         self.method = method
         self.uri = uri
         self.version = version
-        self.version_word = version_word
+        self.version_from = version_from
         self.has_host = has_host
         self.option = option
         self.send = send
@@ -286,38 +323,62 @@ class Request:
     def absolute_uri(self) -> bool:
         return _absolute(self.uri)
 
+    @property
+    def version_word(self) -> Word | None:
+        """The word that writes the version, if one does (a send line is cut into words here)."""
+        source = self.version_from
+        if isinstance(source, SendRequest):
+            return source.args["ver"]
+        return source.version_word if source is not None else None
+
+    @property
+    def written_version(self) -> str | None:
+        """The value of :attr:`version_word`, read without cutting a send line."""
+        source = self.version_from
+        if isinstance(source, SendRequest):
+            return source.arg_values["ver"]
+        word = source.version_word if source is not None else None
+        return word.value if word is not None else None
+
 
 def _absolute(uri: str | None) -> bool:
     return bool(uri) and uri.lower().startswith(("http://", "https://"))  # type: ignore[union-attr]
 
 
-def requests_of(section: Section) -> list[Request]:
-    """The requests the section's own ruleset sends: the first one merges ``option httpchk``
-    with the first ``http-check send`` (the later line overriding what it sets), the others are
-    the following ``http-check send`` lines alone."""
-    options = httpchk_lines(section)
-    opt = parse_option(options[-1]) if options else None
-    sends = [parse_send(line) for line in section.directives_named("http-check") if _action(line) == "send"]
-    requests: list[Request] = []
-    first = sends[0] if sends else None
-    if opt is not None or first is not None:
-        requests.append(_merge(opt, first))
-    for send in sends[1:]:
-        requests.append(_merge(None, send))
-    return requests
+def proxy_requests(proxy: Proxy) -> list[Request]:
+    """The requests the proxy section's own ruleset sends: the first one merges
+    ``option httpchk`` with the first ``http-check send`` (the later line overriding what it
+    sets), the others are the following ``http-check send`` lines alone. Kept on the proxy
+    (several rules ask for every proxy): callers must not change it."""
+    facts = proxy_facts(proxy)
+    found: list[Request] | None = facts.get(("requests",))
+    if found is None:
+        own = check_lines(proxy)
+        opt = parse_option(own.httpchk[-1]) if own.httpchk else None
+        sends = [parse_send(line) for line in own.http_rules if _action(line) == "send"]
+        found = facts[("requests",)] = []
+        first = sends[0] if sends else None
+        if opt is not None or first is not None:
+            found.append(_merge(opt, first))
+        for send in sends[1:]:
+            found.append(_merge(None, send))
+    return found
 
 
 def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
-    ver_word = send.args.get("ver") if send else None
-    send_uri = send.args.get("uri") or send.args.get("uri-lf") if send else None
-    send_meth = send.args.get("meth") if send else None
-    send_headers = bool(send and send.headers)
+    args = send.arg_values if send is not None else {}
+    send_ver = args.get("ver")
+    send_uri = args.get("uri")
+    if send_uri is None:
+        send_uri = args.get("uri-lf")
+    send_meth = args.get("meth")
+    send_headers = bool(send and send.header_values)
     if opt is None:
         return Request(
-            method=send_meth.value if send_meth else "OPTIONS",
-            uri=send_uri.value if send_uri else None,
-            version=ver_word.value if ver_word else "HTTP/1.0",
-            version_word=ver_word,
+            method=send_meth if send_meth is not None else "OPTIONS",
+            uri=send_uri,
+            version=send_ver if send_ver is not None else "HTTP/1.0",
+            version_from=send if send_ver is not None else None,
             has_host=bool(send and send.has_host),
             option=None,
             send=send,
@@ -325,20 +386,21 @@ def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
     opt_headers = bool(opt.headers) or opt.host_arg is not None
     send_later = send is not None and send.line.start > opt.line.start
     # Each field comes from the later line when that line sets it (headers as a whole).
-    if send is not None and ver_word is not None and (send_later or opt.version is None):
-        version, version_word = ver_word.value, ver_word
+    version_from: SendRequest | OptionRequest
+    if send is not None and send_ver is not None and (send_later or opt.version is None):
+        version, version_from = send_ver, send
     else:
-        version, version_word = opt.version or "HTTP/1.0", opt.version_word
+        version, version_from = opt.version or "HTTP/1.0", opt
     if send is not None and send_headers and (send_later or not opt_headers):
         has_host = send.has_host
     else:
         has_host = opt.has_host if opt_headers else bool(send and send.has_host)
-    uri = send_uri.value if send_uri is not None and (send_later or opt.uri is None) else (opt.uri.value if opt.uri else None)
+    uri = send_uri if send_uri is not None and (send_later or opt.uri is None) else (opt.uri.value if opt.uri else None)
     if send_meth is not None and (send_later or opt.meth is None):
-        method = send_meth.value
+        method = send_meth
     else:
         method = opt.meth.value if opt.meth is not None else "OPTIONS"
-    return Request(method, uri, version, version_word, has_host, opt, send)
+    return Request(method, uri, version, version_from, has_host, opt, send)
 
 
 def send_anchor(section: Section, opt_line: Line) -> Line | None:
@@ -430,6 +492,15 @@ def _server_host(server) -> str | None:
     return None
 
 
+def ruleset_owners(ctx: Context) -> list[Proxy]:
+    """The sections whose own HTTP-check ruleset is in force for them (computed once per
+    run: HL101, HL113, HL114 and HL117 walk them)."""
+    return ctx.memo("http-ruleset-owners", lambda: [
+        proxy for proxy in ctx.proxies
+        if proxy.section.kind in CHECK_SECTIONS and http_owner(proxy) is proxy and check_type(proxy).name == "httpchk"
+    ])
+
+
 def ruleset_users(ctx: Context) -> dict[int, list[Proxy]]:
     """The backends and listens using each HTTP-check ruleset, by ``id()`` of its owner."""
 
@@ -464,10 +535,10 @@ def check_proto(server: Server) -> Param | None:
     return param if param is not None and param.value in HTTP_MUXES else None
 
 
-def connect_of(section: Section, request: Request) -> Line | None:
-    """The `http-check connect` rule whose connection carries ``request``; ``None`` for the
-    implicit connect, which uses the server's own settings."""
-    rules = [line for line in http_rule_lines(section) if _action(line) in ("connect", "send", "expect")]
+def connect_of(owner: Proxy, request: Request) -> Line | None:
+    """The `http-check connect` rule (of ``owner``'s ruleset) whose connection carries
+    ``request``; ``None`` for the implicit connect, which uses the server's own settings."""
+    rules = [line for line in check_lines(owner).http_rules if _action(line) in ("connect", "send", "expect")]
     if request.send is None:
         # The request of `option httpchk` alone goes right after the first rule if that is a
         # connect, else first.
@@ -513,11 +584,10 @@ def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
 
 
 def _request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    section = owner.section
     users = ruleset_users(ctx).get(id(owner), [])
     uses = []
-    for request in requests_of(section):
-        use = RequestUse(request, connect_of(section, request))
+    for request in proxy_requests(owner):
+        use = RequestUse(request, connect_of(owner, request))
         for proxy in users:
             for server in proxy.servers:
                 if not server.check:
@@ -612,12 +682,8 @@ class HttpchkMissingHost(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
+        for proxy in ruleset_owners(ctx):
             section = proxy.section
-            if section.kind not in CHECK_SECTIONS or http_owner(proxy) is not proxy:
-                continue
-            if check_type(proxy).name != "httpchk":
-                continue
             for use in request_uses(ctx, proxy):
                 request = use.request
                 if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
@@ -707,7 +773,7 @@ class HttpchkHeadersInVersion(Rule):
         state = "refused since HAProxy 2.8" if ctx.version >= (2, 8) else "deprecated, and refused from HAProxy 2.8 on"
         message = f"headers hidden after the HTTP version of `option httpchk` are {state}; move them to an `http-check send` line"
         sends = [parse_send(d) for d in section.directives_named("http-check") if _action(d) == "send"]
-        if opt.headers and sends and sends[0].line.start > opt.line.start and sends[0].headers:
+        if opt.headers and sends and sends[0].line.start > opt.line.start and sends[0].header_values:
             message = (
                 f"headers hidden after the HTTP version of `option httpchk` are {state}, and ignored here because "
                 f"the `http-check send` at line {sends[0].line.line} sets its own; move the ones you need to that line"
@@ -725,12 +791,12 @@ class HttpchkHeadersInVersion(Rule):
             if first.line.start < opt.line.start:
                 return None
             # The send line comes later and overrides what it sets: give it what it lacks.
-            skip = {name for name in ("meth", "ver", "body") if name in first.args}
-            if "uri" in first.args or "uri-lf" in first.args:
+            skip = {name for name in ("meth", "ver", "body") if name in first.arg_values}
+            if "uri" in first.arg_values or "uri-lf" in first.arg_values:
                 skip.add("uri")
-            if "body-lf" in first.args:
+            if "body-lf" in first.arg_values:
                 skip.add("body")
-            if first.headers:
+            if first.header_values:
                 skip.add("hdr")
             words = _send_words(opt, skip)
             if words is None:
@@ -833,9 +899,10 @@ class HttpCheckWithoutHttpchk(_RulesWithoutOption):
     option = "httpchk"
 
     def lines(self, proxy: Proxy) -> list[Line]:
-        lines = http_rule_lines(proxy.section)
+        own = check_lines(proxy)
+        lines = own.http_rules
         if proxy.section.kind != "defaults":
-            lines = sorted(lines + http_flag_lines(proxy.section), key=lambda line: line.start)
+            lines = sorted(lines + own.http_flags, key=lambda line: line.start)
         return lines
 
 
@@ -885,7 +952,7 @@ class TcpCheckWithoutOption(_RulesWithoutOption):
     option = "tcp-check"
 
     def lines(self, proxy: Proxy) -> list[Line]:
-        return tcp_rule_lines(proxy.section)
+        return check_lines(proxy).tcp_rules
 
 
 # --- HL106 / HL112 --------------------------------------------------------------------------
@@ -903,12 +970,25 @@ class StatusExpect:
 
 
 def parse_status_expect(line: Line, version: tuple[int, int]) -> StatusExpect | None:
+    span = status_expect_span(line, version)
+    if span is None:
+        return None
+    i, end = span
     words = line.words
-    if len(words) < 3 or words[1].value != "expect":
+    return StatusExpect(words[i], words[i + 1], list(words[i + 2 : end]))
+
+
+def status_expect_span(line: Line, version: tuple[int, int]) -> tuple[int, int] | None:
+    """Where :func:`parse_status_expect` finds the `status` word, and the end of the words
+    after its pattern, read from the line's values (most lines need no more)."""
+    values: Sequence[str] | None = line.plain_values
+    if values is None:
+        values = line.values
+    if len(values) < 3 or values[1] != "expect":
         return None
     i = 2
-    while i < len(words):
-        value = words[i].value
+    while i < len(values):
+        value = values[i]
         if value in EXPECT_ARGS and version >= (2, 2):
             i += 2
             continue
@@ -916,18 +996,15 @@ def parse_status_expect(line: Line, version: tuple[int, int]) -> StatusExpect | 
             i += 1
             continue
         break
-    if i + 1 >= len(words) or words[i].value.lstrip("!") != "status":
+    if i + 1 >= len(values) or values[i].lstrip("!") != "status":
         return None
-    match, pattern = words[i], words[i + 1]
-    extra: list[Word] = []
     j = i + 2
-    while j < len(words):
-        value = words[j].value
+    while j < len(values):
+        value = values[j]
         if version >= (2, 2) and (value in EXPECT_ARGS or value.lstrip("!") in EXPECT_MATCHES):
             break
-        extra.append(words[j])
         j += 1
-    return StatusExpect(match, pattern, extra)
+    return i, j
 
 
 def status_tokens(words: list[Word]) -> list[str] | None:
@@ -1039,6 +1116,9 @@ class ExpectStatusList(Rule):
     keywords = frozenset({"http-check"})
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        span = status_expect_span(line, ctx.version)
+        if span is None or span[1] == span[0] + 2:  # no word after the pattern
+            return
         expect = parse_status_expect(line, ctx.version)
         if expect is None or not expect.extra:
             return
@@ -1108,6 +1188,8 @@ class ExpectStatusListBefore22(Rule):
     keywords = frozenset({"http-check"})
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        if status_expect_span(line, ctx.version) is None:
+            return
         expect = parse_status_expect(line, ctx.version)
         if expect is None or expect.extra:  # several words: HL106
             return
@@ -1201,12 +1283,13 @@ class HttpchkRedefined(Rule):
             section = proxy.section
             if section.kind not in CHECK_SECTIONS:
                 continue
-            yield from self._same_section(ctx, section)
+            yield from self._same_section(ctx, proxy)
             if section.kind != "defaults":
                 yield from self._over_defaults(ctx, proxy)
 
-    def _same_section(self, ctx: Context, section: Section) -> Iterable[Diagnostic]:
-        options = check_option_lines(section)
+    def _same_section(self, ctx: Context, proxy: Proxy) -> Iterable[Diagnostic]:
+        section = proxy.section
+        options = check_lines(proxy).options
         found: list[Diagnostic] = []
         by_kind: dict[str, list[Line]] = {}
         for line in options:
@@ -1259,11 +1342,11 @@ class HttpchkRedefined(Rule):
         if owner is None:
             return
         section = proxy.section
-        own_options = httpchk_lines(section)
-        own_rules = http_rule_lines(section)
-        their_options = httpchk_lines(owner.section)
+        own_options = check_lines(proxy).httpchk
+        own_rules = check_lines(proxy).http_rules
+        their_options = check_lines(owner).httpchk
         their_option = parse_option(their_options[-1]) if their_options else None
-        their_rules = http_rule_lines(owner.section)
+        their_rules = check_lines(owner).http_rules
         where = f"{owner.section.label}"
         if own_options:
             if own_rules:
@@ -1304,13 +1387,13 @@ class HttpchkRedefined(Rule):
             return
         first_send = sends[0]
         lost = []
-        if their_option.meth is not None and "meth" not in first_send.args:
+        if their_option.meth is not None and "meth" not in first_send.arg_values:
             lost.append("method")
-        if their_option.uri is not None and not ({"uri", "uri-lf"} & set(first_send.args)):
+        if their_option.uri is not None and not ({"uri", "uri-lf"} & set(first_send.arg_values)):
             lost.append("URI")
-        if their_option.version is not None and "ver" not in first_send.args:
+        if their_option.version is not None and "ver" not in first_send.arg_values:
             lost.append("version")
-        if their_option.headers and not first_send.headers:
+        if their_option.headers and not first_send.header_values:
             lost.append("headers")
         if lost:
             yield ctx.report(
@@ -1391,6 +1474,11 @@ class InvalidCheckMethod(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
             return
+        if line.keyword == "http-check" and line.plain_values is not None:
+            # no quote, escape or `$`: a method word is its value, judged without cutting the line
+            meth = parse_send(line).arg_values.get("meth") if _action(line) == "send" else None
+            if meth is None or not meth or (meth == meth.upper() and _TOKEN.fullmatch(meth)):
+                return
         for word in method_words(line):
             value = word.value
             if "$" in word.raw or not value:
@@ -1428,7 +1516,7 @@ def replaces_defaults_check(proxy: Proxy) -> bool:
     (HL111 reports that)."""
     defaults = proxy.defaults
     return (
-        bool(httpchk_lines(proxy.section))
+        bool(check_lines(proxy).httpchk)
         and defaults is not None
         and check_type(defaults).name == "httpchk"
         and http_owner(defaults) is not None
@@ -1481,23 +1569,21 @@ class HttpchkOptionsRequest(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
+        for proxy in ruleset_owners(ctx):
             section = proxy.section
-            if section.kind not in CHECK_SECTIONS or http_owner(proxy) is not proxy:
+            if replaces_defaults_check(proxy):
                 continue
-            if check_type(proxy).name != "httpchk" or replaces_defaults_check(proxy):
-                continue
-            if len(httpchk_lines(section)) > 1:
+            if len(check_lines(proxy).httpchk) > 1:
                 continue  # HL111 says which request is lost
-            requests = requests_of(section)
+            requests = proxy_requests(proxy)
             if not requests:
                 continue
             request = requests[0]
             opt, send = request.option, request.send
-            if (opt is not None and opt.meth is not None) or (send is not None and "meth" in send.args):
+            if (opt is not None and opt.meth is not None) or (send is not None and "meth" in send.arg_values):
                 continue
             uri = opt.uri if opt is not None and opt.uri is not None else None
-            if send is not None and ("uri" in send.args or "uri-lf" in send.args):
+            if send is not None and ("uri" in send.arg_values or "uri-lf" in send.arg_values):
                 uri = send.args.get("uri") or send.args.get("uri-lf")
             path = uri.value if uri is not None else "/"
             target = opt.line.words[1] if opt is not None else send.line.words[1]  # type: ignore[union-attr]
@@ -1554,8 +1640,8 @@ def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -
     if lines is None:  # only these lines count: the others are passed over below
         lines = proxy.section.directives_named("option", "http-check")
     for line in lines:
-        if line.keyword == "option" and len(line.words) > 1 and line.words[1].value in CHECK_OPTIONS:
-            in_force = line.words[1].value == "httpchk"
+        if line.keyword == "option" and _action(line) in CHECK_OPTIONS:
+            in_force = _action(line) == "httpchk"
             if not in_force:
                 continue
             # The implicit request: merged into the first send (after a first connect), or
@@ -1709,15 +1795,15 @@ class HttpCheckRuleOrder(Rule):
 def _overlap(opt: OptionRequest, send: SendRequest) -> list[str]:
     """What both the option and the send set, in words for messages."""
     both = []
-    if opt.meth is not None and "meth" in send.args:
+    if opt.meth is not None and "meth" in send.arg_values:
         both.append("method")
-    if opt.uri is not None and ("uri" in send.args or "uri-lf" in send.args):
+    if opt.uri is not None and ("uri" in send.arg_values or "uri-lf" in send.arg_values):
         both.append("URI")
-    if opt.version is not None and "ver" in send.args:
+    if opt.version is not None and "ver" in send.arg_values:
         both.append("version")
-    if (opt.headers or opt.host_arg is not None) and send.headers:
+    if (opt.headers or opt.host_arg is not None) and send.header_values:
         both.append("headers")
-    if opt.body is not None and ("body" in send.args or "body-lf" in send.args):
+    if opt.body is not None and ("body" in send.arg_values or "body-lf" in send.arg_values):
         both.append("body")
     return both
 
@@ -1778,7 +1864,7 @@ class HttpchkAfterSend(Rule):
             section = proxy.section
             if section.kind not in CHECK_SECTIONS:
                 continue
-            options = httpchk_lines(section)
+            options = check_lines(proxy).httpchk
             if len(options) != 1:
                 continue  # several: HL111
             sends = [line for line in section.directives_named("http-check") if _action(line) == "send"]
@@ -1794,7 +1880,7 @@ class HttpchkAfterSend(Rule):
                     "send what that line says; write the request in one place, `option httpchk` first"
                 )
                 yield ctx.report(self, option.words[1], message)
-            elif send.headers:
+            elif send.header_values:
                 message = (
                     f"write `option httpchk` before {where}: in this order HAProxy releases without the July 2022 fix "
                     "(issue #1772) drop the headers of the send line"

@@ -24,7 +24,6 @@ from ..model import Word
 from ..rule import Context, Rule
 from ..views import Param, Server
 from .health_checks import (
-    CHECK_SECTIONS,
     Request,
     RequestUse,
     check_type,
@@ -32,18 +31,12 @@ from .health_checks import (
     http_owner,
     known_host,
     request_uses,
+    ruleset_owners,
 )
 
 
 def _uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
     return request_uses(ctx, owner)
-
-
-def _owners(ctx: Context) -> Iterable[Proxy]:
-    """The sections that define an HTTP-check ruleset of their own, in force."""
-    for proxy in ctx.proxies:
-        if proxy.section.kind in CHECK_SECTIONS and http_owner(proxy) is proxy and check_type(proxy).name == "httpchk":
-            yield proxy
 
 
 def lacks_authority(request: Request) -> bool:
@@ -52,14 +45,14 @@ def lacks_authority(request: Request) -> bool:
     if request.has_host or request.absolute_uri:
         return False
     send = request.send
-    dynamic = send.args.get("uri-lf") if send is not None else None
-    return dynamic is None or dynamic.value.startswith("/")
+    dynamic = send.arg_values.get("uri-lf") if send is not None else None
+    return dynamic is None or dynamic.startswith("/")
 
 
 def is_grpc_call(request: Request) -> bool:
     """Whether the request looks like a gRPC call: ``POST`` with ``content-type:
     application/grpc...`` (the only requests a gRPC server answers)."""
-    headers = [(n.value, v.value) for n, v in request.send.headers] if request.send is not None else []
+    headers = list(request.send.header_values) if request.send is not None else []
     if request.option is not None:
         headers += request.option.headers
     return request.method.upper() == "POST" and any(
@@ -183,7 +176,7 @@ class Http2CheckWithoutAuthority(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for owner in _owners(ctx):
+        for owner in ruleset_owners(ctx):
             section = owner.section
             for use in _uses(ctx, owner):
                 http2 = _http2_servers(ctx, use)
@@ -260,11 +253,11 @@ class Http2CheckVersionIgnored(Rule):
     versions = ">=2.2"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for owner in _owners(ctx):
+        for owner in ruleset_owners(ctx):
             for use in _uses(ctx, owner):
                 request = use.request
-                version = request.version_word
-                if version is None or not version.value.upper().startswith("HTTP/1"):
+                written = request.written_version
+                if written is None or not written.upper().startswith("HTTP/1"):
                     continue
                 http2 = [item for item in _http2_servers(ctx, use) if isinstance(item[2], Param) and item[2].name == "proto"]
                 if not http2 or lacks_authority(request):
@@ -273,6 +266,8 @@ class Http2CheckVersionIgnored(Rule):
                     todo = "add `check-proto h1` to check them in HTTP/1.1, or write `ver HTTP/2` to say what happens"
                 else:
                     todo = "write `ver HTTP/2` to say what happens (`check-proto h1` came in HAProxy 2.4)"
+                version = request.version_word
+                assert version is not None  # (it writes the version read above)
                 message = (
                     f"`{version.value}` is not what these checks use: {server_names([(p, s) for p, s, _ in http2])} "
                     f"{_verb(http2, 'gets', 'get')} them in HTTP/2 because of {why_http2(ctx, [r for _, _, r in http2])}, whatever version "

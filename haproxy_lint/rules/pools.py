@@ -308,6 +308,16 @@ def answers_without_server(line: Line) -> bool:
 _PLACEHOLDER = re.compile(r"__\w+__|\{\{|\{%|<%|@@\w+@@")
 
 
+def _second_word(line: Line) -> tuple[str, str] | None:
+    """The raw text and value of a line's second word, from its plain values when it has
+    them (raw and value are one there): the line is not cut into words."""
+    plain = line.plain_values
+    if plain is not None:
+        return (plain[1], plain[1]) if len(plain) > 1 else None
+    words = line.words
+    return (words[1].raw, words[1].value) if len(words) > 1 else None
+
+
 def _is_dynamic(word_raw: str) -> bool:
     return "%[" in word_raw or "$" in word_raw
 
@@ -332,15 +342,16 @@ class Routing:
                 if section.kind not in ("frontend", "listen", "defaults"):
                     continue
                 fronts += section.kind != "defaults"
-                routes = section.directives_named("use_backend")
-                dynamic_here = any(len(l.words) > 1 and _is_dynamic(l.words[1].raw) for l in routes)
+                routes = [(line, _second_word(line)) for line in section.directives_named("use_backend")]
+                dynamic_here = any(second is not None and _is_dynamic(second[0]) for _, second in routes)
                 self.dynamic |= dynamic_here
-                for line in [*routes, *section.directives_named("default_backend")]:
-                    if len(line.words) < 2 or _is_dynamic(line.words[1].raw):
+                defaults = [(line, _second_word(line)) for line in section.directives_named("default_backend")]
+                for line, second in [*routes, *defaults]:
+                    if second is None or _is_dynamic(second[0]):
                         continue
-                    self.static.add(line.words[1].value)
+                    self.static.add(second[1])
                     if dynamic_here and line.keyword == "default_backend":
-                        self.fallbacks.add(line.words[1].value)
+                        self.fallbacks.add(second[1])
         self.known = fronts > 0
 
     def reachable(self, name: str | None) -> bool:

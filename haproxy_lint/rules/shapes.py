@@ -299,9 +299,9 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
     known_sections = t.section_keywords()
     conditional = index.branches[here]  # lines inside .if blocks, if any
     starts = _starts(t.version)
-    # The verdict on a plain line depends on its section kind and words only, and most lines
-    # repeat others (`balance roundrobin`, `option httpchk`...): judged once per run.
-    suspects: dict[tuple[str, tuple[str, ...]], bool] = {}
+    # What the verdict on a plain line takes from its keyword is read once per run; the rest
+    # (counting its words, reading its address) is cheaper than a lookup of the whole line.
+    keyword_shapes: dict[tuple[str, tuple[str, ...]], _Shape | None] = {}
     for section in ctx.config.sections:
         kind = section.kind
         if kind not in known_sections or index.skipped(here, section.header):
@@ -315,10 +315,7 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
             if values is not None:  # most lines: words are blank-separated runs
                 if not values:
                     continue
-                suspect = suspects.get((kind, values))
-                if suspect is None:
-                    suspect = suspects[(kind, values)] = _suspect(ctx, t, data, counts, kind, values, starts)
-                if not suspect:
+                if not _suspect(ctx, t, data, counts, kind, values, starts, keyword_shapes):
                     continue
             yield from _check_line(ctx, t, data, counts, kind, line)
 
@@ -345,26 +342,50 @@ def _key(values: tuple[str, ...], starts: frozenset[str]) -> tuple[str, ...]:
     return values[:4] if values[0] in starts else values[:1]
 
 
+#: What the verdict on a plain line takes from its keyword: how many words the keyword spans,
+#: the least and most arguments (``None``: no bound), the keyword, and the index of its
+#: address among the arguments (``None`` when it has none to check).
+_Shape = tuple[int, int, "int | None", str, "int | None"]
+
+
+def _keyword_shape(t: KeywordTable, counts: dict[str, Any], kind: str, key: tuple[str, ...]) -> _Shape | None:
+    """What :func:`_suspect` needs to know of a keyword; ``None`` when its lines are never
+    suspect (unknown, prefixed or misplaced: other rules speak)."""
+    info = _lookup(t.version, kind, key)
+    if info is None or info.prefix or (kind in PROXY_SECTIONS and kind not in info.accepted_in):
+        return None
+    keyword = info.keyword
+    shape = counts.get(keyword)
+    least, most = (shape.get("min", 0), shape.get("max")) if shape is not None else (0, None)
+    slot = _ADDRESS_SLOTS.get(keyword)
+    at = slot[0] if slot is not None and kind in _ADDRESS_SECTIONS[keyword] else None
+    return info.words, least, most, keyword, at
+
+
 def _suspect(ctx: Context, t: KeywordTable, data: dict[str, Any], counts: dict[str, Any], kind: str,
-             values: tuple[str, ...], starts: frozenset[str]) -> bool:
+             values: tuple[str, ...], starts: frozenset[str],
+             shapes: dict[tuple[str, tuple[str, ...]], _Shape | None]) -> bool:
     """Whether a line without quotes, escapes, comment or variable may have a finding (the
-    full check cuts it into words, which most lines never need)."""
+    full check cuts it into words, which most lines never need). ``shapes`` keeps what each
+    keyword gives (:func:`_keyword_shape`) for the run."""
     if not values[0]:
         return False
-    info = _lookup(t.version, kind, values[:4] if values[0] in starts else values[:1])
-    if info is None or info.prefix or (kind in PROXY_SECTIONS and kind not in info.accepted_in):
+    key = values[:4] if values[0] in starts else values[:1]
+    try:
+        shape = shapes[kind, key]
+    except KeyError:
+        shape = shapes[kind, key] = _keyword_shape(t, counts, kind, key)
+    if shape is None:
         return False
-    present = len(values) - info.words
-    shape = counts.get(info.keyword)
-    if shape is not None and (present < shape.get("min", 0) or present > shape.get("max", present)):
+    words, least, most, keyword, at = shape
+    present = len(values) - words
+    if present < least or (most is not None and present > most):
         return True
-    keyword = info.keyword
     if keyword == "log" and present == 1:
         return True
-    slot = _ADDRESS_SLOTS.get(keyword)
-    if slot is None or kind not in _ADDRESS_SECTIONS[keyword] or present <= slot[0]:
+    if at is None or present <= at:
         return False
-    value = values[info.words + slot[0]]
+    value = values[words + at]
     if keyword in ("server", "server-template"):
         return True if value in _server_words(t.version) else _address_problem(ctx, data, keyword, value)
     return _address_problem(ctx, data, keyword, value)

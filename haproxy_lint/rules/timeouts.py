@@ -15,6 +15,7 @@ from .tls import address_unseen, on_this_host
 
 # Server parameters whose value is a duration.
 SERVER_DURATIONS = frozenset({"inter", "fastinter", "downinter", "slowstart", "agent-inter"})
+_SERVER_KEYWORDS = frozenset({"server", "default-server", "server-template"})
 
 
 def with_unit(ms: int) -> str:
@@ -121,6 +122,9 @@ class UnitlessDuration(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if line.keyword == "hold" and (section is None or section.kind != "resolvers"):
             return
+        values = line.plain_values
+        if values is not None and line.keyword in _SERVER_KEYWORDS and SERVER_DURATIONS.isdisjoint(values):
+            return  # a server line without a duration parameter (most): not cut into words
         for word in duration_words(line):
             ms = parse_int(word.value)
             if not ms:
@@ -201,12 +205,13 @@ def inherited_note(server: Server, names: Iterable[str]) -> str:
 def _valid_intervals(server: Server) -> bool:
     """Whether the server's check counts and intervals are readable and above 0 (HL207 and
     the parser report the others)."""
+    params = server.effective_params  # (what server.get() reads: one lookup for five names)
     for name in ("inter", "fastinter", "downinter"):
-        param = server.get(name)
+        param = params.get(name)
         if param is not None and not param.duration:
             return False
     for name in ("fall", "rise"):
-        param = server.get(name)
+        param = params.get(name)
         if param is not None and (param.integer is None or param.integer <= 0):
             return False
     return True
@@ -306,12 +311,10 @@ class CheckTimeoutExceedsInter(Rule):
             if id(proxy) not in min_inter:
                 continue
             setting = proxy.timeout("check")
-            if setting is None or not setting.duration:
-                continue
-            timeout = setting.duration
+            timeout = setting.duration if setting is not None else None
+            if not timeout or min_inter[id(proxy)] >= timeout:
+                continue  # (no server's inter is shorter: the usual case, told without a list)
             late = [s for s in servers if s.inter < timeout]
-            if not late:
-                continue
             shortest = min(late, key=lambda s: s.inter)
             value = min_inter[id(proxy)]
             others = f" and {len(late) - 1} more" if len(late) > 1 else ""
@@ -826,10 +829,14 @@ class ZeroThreshold(Rule):
 
     COUNTS: ClassVar[dict[str, int]] = {"fall": 3, "rise": 2}
     INTERVALS: ClassVar[tuple[str, ...]] = ("inter", "fastinter", "downinter", "agent-inter")
+    READ: ClassVar[frozenset[str]] = frozenset(COUNTS) | frozenset(INTERVALS)
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
             return
+        values = line.plain_values
+        if values is not None and self.READ.isdisjoint(values):
+            return  # none of the parameters below on the line (most server lines)
         counts, intervals = self.COUNTS, self.INTERVALS
         for param in ctx.server(line).params.values():
             if param.value is None or (param.name not in counts and param.name not in intervals):

@@ -219,6 +219,12 @@ def facts(ctx: Context) -> Facts:
     return ctx.memo("tls.facts", lambda: Facts(ctx))
 
 
+def _values(line: Line) -> tuple[str, ...]:
+    """The line's values, without cutting it into words when it has plain values."""
+    values = line.plain_values
+    return values if values is not None else tuple(line.values)
+
+
 def _check_connects_ssl(proxy: Proxy) -> Line | None:
     """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any
     (kept on the proxy: it depends on the sections only, and is asked for every server)."""
@@ -229,7 +235,7 @@ def _check_connects_ssl(proxy: Proxy) -> Line | None:
     for keyword in ("tcp-check", "http-check"):
         lines, _ = proxy.effective_lines(keyword)
         for line in lines:
-            values = line.values
+            values = _values(line)
             if len(values) > 1 and values[1] == "connect" and "ssl" in values[2:]:
                 found = line
                 break
@@ -838,8 +844,13 @@ class VerifyNone(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        remote_ssl = [(proxy, server) for proxy in ctx.proxies for server in proxy.servers
-                      if server_uses_ssl(proxy, server) and not on_this_host(server)]
+        remote_ssl = []
+        for proxy in ctx.proxies:
+            if not proxy.servers:
+                continue
+            connects = _check_connects_ssl(proxy) is not None  # (server_uses_ssl, once per proxy)
+            remote_ssl += [(proxy, server) for server in proxy.servers
+                           if (connects or server.has("ssl") or server.has("check-ssl")) and not on_this_host(server)]
         for section in ctx.config.sections_of("global"):
             for line in section.directives_named("ssl-server-verify"):
                 if len(line.words) > 1 and line.words[1].value == "none" and (remote_ssl or not ctx.proxies):
@@ -985,7 +996,7 @@ def _connect_sets_sni(proxy: Proxy) -> bool:
     SNI itself."""
     for keyword in ("http-check", "tcp-check"):
         lines, _ = proxy.effective_lines(keyword)
-        if any(line.find("connect") == 1 and line.find("sni", 2) > 1 for line in lines):
+        if any(values[1:2] == ("connect",) and "sni" in values[2:] for values in map(_values, lines)):
             return True
     return False
 
@@ -993,14 +1004,14 @@ def _connect_sets_sni(proxy: Proxy) -> bool:
 def _auto_sni(proxy: Proxy) -> bool:
     """HAProxy 3.3 and later: whether an HTTPS check takes its SNI from its Host header (an
     HTTP check with a Host header and no `http-check connect` rule)."""
-    from .health_checks import check_type, http_owner, http_rule_lines, requests_of
+    from .health_checks import check_lines, check_type, http_owner, proxy_requests
 
     owner = http_owner(proxy)
     if check_type(proxy).name != "httpchk" or owner is None:
         return False
-    if any(line.find("connect") == 1 for line in http_rule_lines(owner.section)):
+    if any(_values(line)[1:2] == ("connect",) for line in check_lines(owner).http_rules):
         return False
-    requests = requests_of(owner.section)
+    requests = proxy_requests(owner)
     return bool(requests) and requests[0].has_host
 
 

@@ -265,12 +265,13 @@ class _Walk:
             elif section.kind in ("global", "http-errors", "ring", "log-forward"):
                 for line in section.directives:
                     if line.keyword in _ENUM_CHECKS and not self.index.skipped(self.here, line):
-                        self.enums(_split(line), section)
+                        self.enums(_split(line))
         return self.materialize()
 
     def section(self, section: Section) -> None:
         acls: set[str] = set()
         conditional = self.index.branches[self.here]  # lines inside .if blocks, if any
+        seen = self._cache.get  # (below: a line like one read before without findings is passed over)
         for line in section.directives:
             keyword = line.keyword
             if keyword not in _WORTH_READING and _CONDITION.search(line.text) is None:
@@ -293,17 +294,22 @@ class _Walk:
                 first = _SERVER_FIRST[keyword]
                 tail = values[first:]
                 owner = section.name if "track" in tail else None
-                self.cached(("server", first, owner, tail, words is None), words, line,
-                            lambda w: self.params("server", w, first, section))
+                key: Hashable = ("server", first, owner, tail, words is None)
+                if seen(key) != ():
+                    self.cached(key, words, line, lambda w: self.params("server", w, first, section))
             elif keyword == "bind" and section.kind in ("frontend", "listen"):
                 self.cached(("bind", values[2:], words is None), words, line, lambda w: self.params("bind", w, 2, section))
             elif keyword == "acl":
                 # the patterns after the criterion and flags are not judged: not in the key
-                self.cached(("acl", values[2:_patterns_at(values, 3)], words is None), words, line, self.acl_line)
+                key = ("acl", values[2:_patterns_at(values, 3)], words is None)
+                if seen(key) != ():
+                    self.cached(key, words, line, self.acl_line)
                 if len(values) > 1:
                     acls.add(values[1])
             elif keyword in _RULESETS:
-                self.cached(("rule", values[:_condition_at(values)], words is None), words, line, self.rule)
+                key = ("rule", values[:_condition_at(values)], words is None)
+                if seen(key) != ():
+                    self.cached(key, words, line, self.rule)
                 self.condition_of(line, words, values, acls)
             elif keyword == "timeout":
                 self.cached(("timeout", values[1:], words is None), words, line, self.timeout)
@@ -317,21 +323,30 @@ class _Walk:
             elif (keyword == "use_backend" and words is None and "%" not in (values[1] if len(values) > 1 else "")
                   and (len(values) < 3 or values[2] in ("if", "unless"))):
                 self.condition_of(line, words, values, acls)  # a plain backend name: HL903 checks it
+            elif keyword in _OTHER:
+                self.other(words if words is not None else _split(line), section, acls)
             else:
-                words = words if words is not None else _split(line)
-                if keyword in _OTHER:
-                    self.other(words, section, acls)
-                else:
-                    self.condition_of(line, words, values, acls)
+                self.condition_of(line, words, values, acls)
                 if keyword in _ENUM_CHECKS:
-                    self.enums(words, section)
-                if keyword == "option" and len(words) > 2:
-                    self.option_args(words)
-                if keyword == "stats" and len(words) > 1 and words[1].value == "admin":
-                    if len(words) < 3 or words[2].value not in ("if", "unless"):
-                        target = words[2] if len(words) > 2 else words[1]
-                        self.add("HL912", target, "`stats admin` requires `if` or `unless` and a condition, and "
-                                 "HAProxy refuses it without one")
+                    if words is None:
+                        # what follows reads the words alone: once per run for plain lines
+                        # alike (`balance roundrobin`, `option httpchk`...)
+                        self.cached(("enums", values), None, line, self.enum_line)
+                    else:
+                        self.enum_line(words)
+
+    def enum_line(self, words: list[_W]) -> None:
+        """The values of a directive that takes enumerated ones, and the arguments of
+        ``option`` and ``stats admin``."""
+        keyword = words[0].value
+        self.enums(words)
+        if keyword == "option" and len(words) > 2:
+            self.option_args(words)
+        if keyword == "stats" and len(words) > 1 and words[1].value == "admin":
+            if len(words) < 3 or words[2].value not in ("if", "unless"):
+                target = words[2] if len(words) > 2 else words[1]
+                self.add("HL912", target, "`stats admin` requires `if` or `unless` and a condition, and "
+                         "HAProxy refuses it without one")
 
     # -- class 1: server and bind parameters --------------------------------------------------
 
@@ -825,7 +840,7 @@ class _Walk:
 
     # -- class 5: enumerated values ---------------------------------------------------------------
 
-    def enums(self, words: list[_W], section: Section) -> None:
+    def enums(self, words: list[_W]) -> None:
         keyword = words[0].value
         check = _ENUM_CHECKS.get(keyword)
         if check is None:
@@ -1132,10 +1147,11 @@ class _Names:
                     if section.directives_named("stick-table"):
                         names.tables.add(section.name)
                     servers = names.servers.setdefault(section.name, set())
-                    for line in section.directives_named("server", "server-template"):
-                        name = _second_value(line)
-                        if name is not None:
-                            servers.add(name)
+                    for keyword in ("server", "server-template"):  # (a set: in any order)
+                        for line in section.directives_named(keyword):
+                            name = _second_value(line)
+                            if name is not None:
+                                servers.add(name)
         return names
 
 
