@@ -19,12 +19,13 @@ index (:mod:`haproxy_lint.index`) read the tree; the tree never imports them.
 from __future__ import annotations
 
 import gc
+import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from sys import intern as _intern
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ParseError
 from .words import SPECIAL as _QUOTING, SplitLine, first_value, split_line, unquote
@@ -94,29 +95,6 @@ def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
     return obj
 
 
-_T = TypeVar("_T")
-
-
-class lazy(Generic[_T]):
-    """A cached property without ``functools.cached_property``'s lock (slow on Python 3.11):
-    computed on first access, then stored in the instance's ``__dict__``. For the pydantic
-    views; the tree's classes have slots and cache in them."""
-
-    def __init__(self, fn: Callable[[Any], _T]) -> None:
-        self.fn = fn
-        self.name = fn.__name__
-        self.__doc__ = fn.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj: Any, cls: type | None = None) -> _T:  # (typed for instances)
-        if obj is None:
-            return self  # type: ignore[return-value]
-        value = obj.__dict__[self.name] = self.fn(obj)
-        return value
-
-
 def _pydantic_schema(cls: type, dump: Callable[[Any], Any]) -> Any:
     """A pydantic core schema for a tree class: instances pass as they are (the parser built
     them), and serialise with ``dump``."""
@@ -157,6 +135,10 @@ class _Node:
         """The node as a dict of its fields (as the pydantic models of earlier versions gave)."""
         return {name: _dump(getattr(self, name)) for name in self._dumped}
 
+    def model_dump_json(self, **_: object) -> str:
+        """:meth:`model_dump` as JSON text (as the pydantic models of earlier versions gave)."""
+        return json.dumps(self.model_dump(), ensure_ascii=False, separators=(",", ":"))
+
     _dumped: tuple[str, ...] = ()
 
     @classmethod
@@ -167,8 +149,10 @@ class _Node:
 def _dump(value: Any) -> Any:
     if isinstance(value, _Node):
         return value.model_dump()
-    if isinstance(value, tuple):
+    if isinstance(value, (tuple, list)):
         return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
     return value
 
 

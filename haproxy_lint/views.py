@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _Node, _trusted, lazy
+from .model import Line, Word, _Node
 
 __all__ = [
     "Acl",
@@ -88,21 +89,30 @@ _PORT = re.compile(r"[+-]?\d+(?:-\d+)?|\$\{?[A-Za-z_][A-Za-z0-9_]*(?:-[^}]*)?\}?
 _UNIX_PREFIXES = ("unix@", "abns@", "abnsz@", "uxst@", "uxdg@")
 
 
-class Address(BaseModel):
+class Address(_Node):
     """A server or bind address: ``10.0.0.1:80``, ``[::1]:8443``, ``ipv6@::1``,
     ``unix@/run/app.sock``, ``app.internal:+1``, ``"${BACKEND_HOST}:80"``.
 
     ``port`` is the port as written (``80``, ``+1``, ``8000-8010``, ``$PORT``); ``port_number``
-    its value when it is one plain number. ``kind`` says what ``host`` is.
+    its value when it is one plain number. ``kind`` says what ``host`` is. A plain class with
+    slots, as :class:`Param` is (one per server of a large file).
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    __slots__ = ("raw", "prefix", "host", "port", "kind")
+    _fields = _dumped = __slots__
 
     raw: str
     prefix: str
     host: str
     port: str | None
     kind: AddressKind
+
+    def __init__(self, raw: str, prefix: str, host: str, port: str | None, kind: AddressKind) -> None:
+        self.raw = raw
+        self.prefix = prefix
+        self.host = host
+        self.port = port
+        self.kind = kind
 
     @property
     def port_number(self) -> int | None:
@@ -139,9 +149,9 @@ def parse_address(text: str) -> Address:
     lowered = prefix.lower()
     if lowered in _UNIX_PREFIXES or (not prefix and rest.startswith("/")):
         kind: AddressKind = "abns" if lowered.startswith("abns") else "unix"
-        return _address(text, prefix, rest, None, kind)
+        return Address(text, prefix, rest, None, kind)
     if lowered in ("fd@", "sockpair@"):
-        return _address(text, prefix, rest, None, lowered[:-1])  # type: ignore[arg-type]
+        return Address(text, prefix, rest, None, lowered[:-1])  # type: ignore[arg-type]
 
     host, port = rest, None
     if rest.startswith("["):
@@ -157,13 +167,7 @@ def parse_address(text: str) -> Address:
             host, port = head, tail
     if port == "":
         port = None
-    return _address(text, prefix, host, port, _host_kind(host, prefix))
-
-
-def _address(raw: str, prefix: str, host: str, port: str | None, kind: AddressKind) -> Address:
-    # Strings cut from a string and a kind from the list: nothing for pydantic to validate,
-    # and this runs once per server of a large file.
-    return _trusted(Address, {"raw": raw, "prefix": prefix, "host": host, "port": port, "kind": kind})
+    return Address(text, prefix, host, port, _host_kind(host, prefix))
 
 
 def _host_kind(host: str, prefix: str) -> AddressKind:
@@ -243,7 +247,7 @@ _UNSET: Any = object()
 ServerKind = Literal["server", "default-server", "server-template"]
 
 
-class Server(BaseModel):
+class Server(_Node):
     """A ``server``, ``server-template`` or ``default-server`` line, with its parameters.
 
     ``params`` holds the parameters written on this line (the last one wins when repeated).
@@ -251,9 +255,16 @@ class Server(BaseModel):
     ``defaults`` section's); it is filled in for the servers of
     :attr:`haproxy_lint.effective.Proxy.servers`. :meth:`get` looks at both, honouring
     ``no-<flag>`` on the server line.
+
+    A plain class with slots, as :class:`Param` is (a large file has thousands of servers).
+    The attributes from ``effective_params`` on are computed on first read, then kept.
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
+    __slots__ = (
+        "kind", "line", "name", "name_word", "address", "address_word", "params", "inherited",
+        "effective_params", "check", "backup", "ssl", "inter", "fastinter", "downinter", "fall", "rise",
+    )  # fmt: skip
+    _fields = _dumped = __slots__[:8]
 
     kind: ServerKind
     line: Line
@@ -262,13 +273,53 @@ class Server(BaseModel):
     address: Address | None
     address_word: Word | None
     params: dict[str, Param]
-    inherited: dict[str, Param] = {}
+    inherited: dict[str, Param]
+    #: What :meth:`get` answers, for every name: this line's parameters over the inherited
+    #: ones, less those a ``no-<name>`` on this line cancels.
+    effective_params: dict[str, Param]
+    #: Whether ``check`` is in effect: on the server's line, or from ``default-server`` unless
+    #: the line says ``no-check``.
+    check: bool
+    #: Whether ``backup`` is in effect (its own line's or ``default-server``'s, as for ``check``).
+    backup: bool
+    #: Whether ``ssl`` is in effect (its own line's or ``default-server``'s, as for ``check``).
+    ssl: bool
+    #: Effective ``inter`` in ms (HAProxy's default: 2s).
+    inter: int
+    #: Effective ``fastinter`` in ms (defaults to ``inter``).
+    fastinter: int
+    #: Effective ``downinter`` in ms (defaults to ``inter``).
+    downinter: int
+    #: Effective ``fall`` (HAProxy's default: 3).
+    fall: int
+    #: Effective ``rise`` (HAProxy's default: 2).
+    rise: int
+
+    def __init__(
+        self,
+        kind: ServerKind,
+        line: Line,
+        name: str | None,
+        name_word: Word | None,
+        address: Address | None,
+        address_word: Word | None,
+        params: dict[str, Param],
+        inherited: dict[str, Param] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.line = line
+        self.name = name
+        self.name_word = name_word
+        self.address = address
+        self.address_word = address_word
+        self.params = params
+        self.inherited = inherited or {}
 
     @classmethod
     def from_line(cls, line: Line, inherited: dict[str, Param] | None = None) -> Server:
         """Read a ``server``, ``server-template`` or ``default-server`` line."""
         words = line.words
-        kind = line.keyword
+        kind: ServerKind = line.keyword  # type: ignore[assignment]  # (the callers' lines)
         if kind == "default-server":
             first_param = 1
             name_word = address_word = None
@@ -280,19 +331,29 @@ class Server(BaseModel):
             first_param = 3
             name_word = words[1] if len(words) > 1 else None
             address_word = words[2] if len(words) > 2 else None
-        return _trusted(
-            cls,
-            {
-                "kind": kind,
-                "line": line,
-                "name": name_word.value if name_word else None,
-                "name_word": name_word,
-                "address": parse_address(address_word.value) if address_word else None,
-                "address_word": address_word,
-                "params": _read_params(line, first_param),
-                "inherited": inherited or {},
-            },
+        return cls(
+            kind,
+            line,
+            name_word.value if name_word else None,
+            name_word,
+            parse_address(address_word.value) if address_word else None,
+            address_word,
+            _read_params(line, first_param),
+            inherited,
         )
+
+    if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a slot not set yet: the computed attributes. Rules read them
+            # for every server, again and again; once set, a read is a plain slot read, as
+            # fast as a field's (a property would run Python code on every read).
+            compute = _COMPUTED.get(name)
+            if compute is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value = compute(self)
+            setattr(self, name, value)
+            return value
 
     def get(self, name: str) -> Param | None:
         """The effective parameter ``name``: this line's, else the inherited one.
@@ -301,18 +362,6 @@ class Server(BaseModel):
         ``<name>``; likewise ``<name>`` cancels an inherited ``no-<name>``.
         """
         return self.effective_params.get(name)
-
-    @lazy  # rules ask again and again, for thousands of servers: one lookup, not three
-    def effective_params(self) -> dict[str, Param]:
-        """What :meth:`get` answers, for every name: this line's parameters over the
-        inherited ones, less those a ``no-<name>`` on this line cancels."""
-        own = self.params
-        inherited = self.inherited
-        if not inherited:
-            return own
-        merged = {name: param for name, param in inherited.items() if "no-" + name not in own}
-        merged.update(own)
-        return merged
 
     def flag(self, name: str) -> Param | None:
         """The parameter that decides flag ``name``: ``name`` or ``no-name``, this line's over
@@ -340,45 +389,6 @@ class Server(BaseModel):
         param = self.get(name)
         return param.integer if param else None
 
-    @lazy  # rules ask again and again, for thousands of servers
-    def check(self) -> bool:
-        return self.has("check")
-
-    @lazy
-    def backup(self) -> bool:
-        return self.has("backup")
-
-    @lazy
-    def ssl(self) -> bool:
-        return self.has("ssl")
-
-    @lazy
-    def inter(self) -> int:
-        """Effective ``inter`` in ms (HAProxy's default: 2s)."""
-        return self.duration("inter") or 2000
-
-    @lazy
-    def fastinter(self) -> int:
-        """Effective ``fastinter`` in ms (defaults to ``inter``)."""
-        return self.duration("fastinter") or self.inter
-
-    @lazy
-    def downinter(self) -> int:
-        """Effective ``downinter`` in ms (defaults to ``inter``)."""
-        return self.duration("downinter") or self.inter
-
-    @lazy
-    def fall(self) -> int:
-        """Effective ``fall`` (HAProxy's default: 3)."""
-        value = self.integer("fall")
-        return 3 if value is None else value
-
-    @lazy
-    def rise(self) -> int:
-        """Effective ``rise`` (HAProxy's default: 2)."""
-        value = self.integer("rise")
-        return 2 if value is None else value
-
     @property
     def verify(self) -> str | None:
         return self.value("verify")
@@ -402,6 +412,40 @@ class Server(BaseModel):
         """The ``init-addr`` methods in order (``["last", "libc", "none"]``), or ``[]``."""
         value = self.value("init-addr")
         return value.split(",") if value else []
+
+
+def _effective_params(server: Server) -> dict[str, Param]:
+    own = server.params
+    inherited = server.inherited
+    if not inherited:
+        return own
+    merged = {name: param for name, param in inherited.items() if "no-" + name not in own}
+    merged.update(own)
+    return merged
+
+
+def _fall(server: Server) -> int:
+    value = server.integer("fall")
+    return 3 if value is None else value
+
+
+def _rise(server: Server) -> int:
+    value = server.integer("rise")
+    return 2 if value is None else value
+
+
+#: How each computed attribute of a Server is computed (see Server.__getattr__).
+_COMPUTED: dict[str, Callable[[Server], Any]] = {
+    "effective_params": _effective_params,
+    "check": lambda server: "check" in server.effective_params,
+    "backup": lambda server: "backup" in server.effective_params,
+    "ssl": lambda server: "ssl" in server.effective_params,
+    "inter": lambda server: server.duration("inter") or 2000,
+    "fastinter": lambda server: server.duration("fastinter") or server.inter,
+    "downinter": lambda server: server.duration("downinter") or server.inter,
+    "fall": _fall,
+    "rise": _rise,
+}
 
 
 def _param(name: str, word: Word, value_word: Word | None, line: Line) -> Param:
