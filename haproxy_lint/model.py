@@ -425,7 +425,7 @@ class Section(_Node):
         self.header = header
         self.lines = lines
         self.directives = directives
-        self._by_keyword: dict[str, list[Line]] | None = None
+        self._by_keyword: dict[str, Line | list[Line]] | None = None
 
     def __hash__(self) -> int:
         return hash((self.kind, self.name, self.header))
@@ -455,18 +455,30 @@ class Section(_Node):
         """The section's directives whose keyword is one of ``keywords``, in order."""
         index = self._by_keyword
         if index is None:
-            # Rules ask for a section's lines by keyword over and over: index them once.
+            # Rules ask for a section's lines by keyword over and over: index them once. Most
+            # keywords appear once in a section: the line itself, not a list of one.
             index = self._by_keyword = {}
             for line in self.directives:
                 found = index.get(line.keyword)
                 if found is None:
-                    index[line.keyword] = [line]
-                else:
+                    index[line.keyword] = line
+                elif isinstance(found, list):
                     found.append(line)
+                else:
+                    index[line.keyword] = [found, line]
         if len(keywords) == 1:
-            return list(index.get(keywords[0], ()))
-        found = [line for keyword in keywords for line in index.get(keyword, ())]
-        return sorted(found, key=lambda line: line.start)
+            found = index.get(keywords[0])
+            if found is None:
+                return []
+            return list(found) if isinstance(found, list) else [found]
+        lines: list[Line] = []
+        for keyword in keywords:
+            found = index.get(keyword)
+            if isinstance(found, list):
+                lines += found
+            elif found is not None:
+                lines.append(found)
+        return sorted(lines, key=lambda line: line.start)
 
 
 #: Set by :mod:`haproxy_lint.index` when it is imported: how :attr:`Config.proxies` gets
