@@ -314,38 +314,46 @@ def _handed_down(parent: Proxy) -> tuple[Setting | None, dict[str, Setting], dic
 def _resolve(section: Section, parent: Proxy | None) -> Proxy:
     # Everything below builds models from lines already parsed: no validation needed (see
     # haproxy_lint.model._trusted), and this runs once per proxy of a large file.
+    # What the proxy inherits is shared (with its defaults' other proxies) until one of its
+    # own lines changes it, then copied: most proxies of a large file set few of their own.
     if parent is not None:
-        mode, handed_timeouts, handed_options, handed_log = _handed_down(parent)
-        timeouts = dict(handed_timeouts)
-        options = dict(handed_options)
-        log = list(handed_log)
-        default_server = dict(parent.default_server)
+        mode, timeouts, options, log = _handed_down(parent)
+        default_server = parent.default_server
     else:
         mode, timeouts, options, log, default_server = None, {}, {}, [], {}
+    own_timeouts = own_options = own_log = parent is None
     servers: list[Server] = []
 
     for line in section.directives:
         keyword = line.keyword
-        if keyword == "timeout":
+        if keyword == "timeout" or keyword in LEGACY_TIMEOUTS:
             words = line.words
-            if len(words) >= 2:
-                timeouts[words[1].value] = _setting(line, words[2] if len(words) > 2 else None)
-        elif keyword in LEGACY_TIMEOUTS:
-            words = line.words
-            timeouts[LEGACY_TIMEOUTS[keyword]] = _setting(line, words[1] if len(words) > 1 else None)
+            if keyword == "timeout":
+                if len(words) < 2:
+                    continue
+                name, word = words[1].value, words[2] if len(words) > 2 else None
+            else:
+                name, word = LEGACY_TIMEOUTS[keyword], words[1] if len(words) > 1 else None
+            if not own_timeouts:
+                timeouts, own_timeouts = dict(timeouts), True
+            timeouts[name] = _setting(line, word)
         elif keyword == "option" or (keyword in ("no", "default") and line.find("option") == 1):
             words = line.words
             at = 1 if keyword == "option" else 2
             if len(words) > at:
+                if not own_options:
+                    options, own_options = dict(options), True
                 options[words[at].value] = _setting(line, words[at])
         elif keyword == "mode":
             words = line.words
             mode = _setting(line, words[1] if len(words) > 1 else None)
         elif keyword == "log":
             # A proxy's log lines add to those it inherits; `no log` drops all read so far.
+            if not own_log:
+                log, own_log = list(log), True
             log.append(_setting(line, line.words[1] if len(line.words) > 1 else None))
         elif keyword == "no" and line.find("log") == 1:
-            log = []
+            log, own_log = [], True
         elif keyword == "default-server":
             # A server copies the default-server settings known when HAProxy reads its line:
             # a default-server line does not reach the servers above it.

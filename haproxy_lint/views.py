@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
+from sys import intern as _intern
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -164,7 +165,7 @@ def parse_address(text: str) -> Address:
         # As in HAProxy, the last colon separates the port, even after an unbracketed IPv6.
         head, _, tail = rest.rpartition(":")
         if rest.count(":") == 1 or _PORT.fullmatch(tail) or tail == "":
-            host, port = head, tail
+            host, port = head, _intern(tail)  # (one copy of 80, 443, 8080... for all servers)
     if port == "":
         port = None
     return Address(text, prefix, host, port, _host_kind(host, prefix))
