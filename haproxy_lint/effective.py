@@ -14,11 +14,9 @@ it, inherited or not, so a diagnostic can point at the line to change.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
-from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _trusted, paused_gc
+from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _Node, paused_gc
 from .views import Acl, Bind, Param, Route, Server, parse_duration
 
 __all__ = ["Chain", "Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
@@ -29,15 +27,21 @@ T = TypeVar("T")
 LEGACY_TIMEOUTS = {"clitimeout": "client", "srvtimeout": "server", "contimeout": "connect"}
 
 
-class Setting(BaseModel):
+class Setting(_Node):
     """An effective setting: the line that sets it, and whether it comes from ``defaults``."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    __slots__ = ("line", "inherited", "word")
+    _fields = _dumped = __slots__
 
     line: Line
     inherited: bool
     #: The word holding the value (the duration of a timeout, the mode of ``mode``), if any.
-    word: Optional[Word] = None
+    word: Word | None
+
+    def __init__(self, line: Line, inherited: bool, word: Word | None = None) -> None:
+        self.line = line
+        self.inherited = inherited
+        self.word = word
 
     @property
     def value(self) -> str | None:
@@ -49,7 +53,7 @@ class Setting(BaseModel):
         return parse_duration(self.word.value) if self.word is not None else None
 
 
-class Proxy(BaseModel):
+class Proxy(_Node):
     """A defaults, frontend, backend or listen section with its effective settings.
 
     ``defaults`` is the section it inherits from (``None`` for a ``defaults`` section without
@@ -60,16 +64,44 @@ class Proxy(BaseModel):
     inherited ones.
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    # _nearest, _folded: what nearest_in_chain and fold_chain keep; _handed_down: see there
+    __slots__ = (
+        "section", "defaults", "mode", "timeouts", "options", "log", "default_server", "servers",
+        "_nearest", "_folded", "_handed_down",
+    )  # fmt: skip
+    _fields = _dumped = __slots__[:8]
 
     section: Section
-    defaults: Optional[Proxy]
-    mode: Optional[Setting]
+    defaults: Proxy | None
+    mode: Setting | None
     timeouts: dict[str, Setting]
     options: dict[str, Setting]
     log: list[Setting]
     default_server: dict[str, Param]
     servers: list[Server]
+
+    def __init__(
+        self,
+        section: Section,
+        defaults: Proxy | None,
+        mode: Setting | None,
+        timeouts: dict[str, Setting],
+        options: dict[str, Setting],
+        log: list[Setting],
+        default_server: dict[str, Param],
+        servers: list[Server],
+    ) -> None:
+        self.section = section
+        self.defaults = defaults
+        self.mode = mode
+        self.timeouts = timeouts
+        self.options = options
+        self.log = log
+        self.default_server = default_server
+        self.servers = servers
+        self._nearest: dict[Hashable, Any] | None = None
+        self._folded: dict[Hashable, Any] | None = None
+        self._handed_down: tuple[Setting | None, dict[str, Setting], dict[str, Setting], list[Setting]] | None = None
 
     @property
     def kind(self) -> str:
@@ -155,10 +187,10 @@ def proxy_facts(proxy: Proxy) -> dict[Hashable, Any]:
     rules ask for every proxy (its check option...): compute once, then read. One dict with
     :func:`nearest_in_chain`'s answers (whose keys are strings: use tuples), so that the
     proxy's own attributes stay few."""
-    memo = proxy.__dict__.get("_nearest")
+    memo = proxy._nearest
     if memo is None:
-        memo = proxy.__dict__["_nearest"] = {}
-    return memo  # type: ignore[no-any-return]
+        memo = proxy._nearest = {}
+    return memo
 
 
 def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool]) -> Proxy | None:
@@ -173,9 +205,9 @@ def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool])
     current: Proxy | None = proxy
     found: Proxy | None = None
     while current is not None:
-        memo = current.__dict__.get("_nearest")
+        memo = current._nearest
         if memo is None:
-            memo = current.__dict__["_nearest"] = {}
+            memo = current._nearest = {}
         elif key in memo:
             found = memo[key]
             break
@@ -198,7 +230,7 @@ def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start
     value = start
     current: Proxy | None = proxy
     while current is not None:
-        memo = current.__dict__.get("_folded")
+        memo = current._folded
         if memo is not None and key in memo:
             value = memo[key]
             break
@@ -206,7 +238,9 @@ def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start
         current = current.defaults
     for each in reversed(chain):
         value = step(value, each)
-        each.__dict__.setdefault("_folded", {})[key] = value
+        if each._folded is None:
+            each._folded = {}
+        each._folded[key] = value
     return value
 
 
@@ -290,7 +324,7 @@ def merge_params(base: dict[str, Param], new: dict[str, Param]) -> dict[str, Par
 
 
 def _setting(line: Line, word: Word | None, inherited: bool = False) -> Setting:
-    return _trusted(Setting, {"line": line, "inherited": inherited, "word": word})
+    return Setting(line, inherited, word)
 
 
 def _inherited(setting: Setting) -> Setting:
@@ -300,9 +334,9 @@ def _inherited(setting: Setting) -> Setting:
 def _handed_down(parent: Proxy) -> tuple[Setting | None, dict[str, Setting], dict[str, Setting], list[Setting]]:
     """What ``parent`` hands down to the proxies that inherit from it, marked inherited: built
     once per ``defaults`` section and shared (settings are immutable), not once per proxy."""
-    cached = parent.__dict__.get("_handed_down")
+    cached = parent._handed_down
     if cached is None:
-        cached = parent.__dict__["_handed_down"] = (
+        cached = parent._handed_down = (
             _inherited(parent.mode) if parent.mode else None,
             {k: _inherited(v) for k, v in parent.timeouts.items()},
             {k: _inherited(v) for k, v in parent.options.items()},
@@ -312,8 +346,6 @@ def _handed_down(parent: Proxy) -> tuple[Setting | None, dict[str, Setting], dic
 
 
 def _resolve(section: Section, parent: Proxy | None) -> Proxy:
-    # Everything below builds models from lines already parsed: no validation needed (see
-    # haproxy_lint.model._trusted), and this runs once per proxy of a large file.
     # What the proxy inherits is shared (with its defaults' other proxies) until one of its
     # own lines changes it, then copied: most proxies of a large file set few of their own.
     if parent is not None:
@@ -361,18 +393,4 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
         elif keyword in ("server", "server-template"):
             servers.append(Server.from_line(line, default_server))
 
-    return _trusted(
-        Proxy,
-        {
-            "section": section,
-            "defaults": parent,
-            "mode": mode,
-            "timeouts": timeouts,
-            "options": options,
-            "log": log,
-            "default_server": default_server,
-            "servers": servers,
-        },
-    )
-
-
+    return Proxy(section, parent, mode, timeouts, options, log, default_server, servers)

@@ -31,8 +31,6 @@ from .errors import ParseError
 from .words import SPECIAL as _QUOTING, SplitLine, first_value, split_line, unquote
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from .effective import Proxy
 
 __all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS", "reuse_words"]
@@ -78,21 +76,6 @@ _RUNS = re.compile(r"[^ \t\x0b\x0c\r]+")
 _BLANKS = " \t\x0b\x0c\r"
 _BLANK_RUNS = re.compile(r"[ \t\x0b\x0c\r]+")
 _new = object.__new__
-_setattr = object.__setattr__
-
-
-def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
-    """Build a pydantic model from fields already known to be valid (views, settings).
-
-    ``fields`` must name every field. Equivalent to ``cls.model_construct(**fields)``, at a
-    fraction of its cost.
-    """
-    obj = _new(cls)
-    _setattr(obj, "__dict__", fields)
-    _setattr(obj, "__pydantic_fields_set__", None)
-    _setattr(obj, "__pydantic_extra__", None)
-    _setattr(obj, "__pydantic_private__", None)
-    return obj
 
 
 def _pydantic_schema(cls: type, dump: Callable[[Any], Any]) -> Any:
