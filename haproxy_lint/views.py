@@ -420,7 +420,9 @@ def _effective_params(server: Server) -> dict[str, Param]:
     inherited = server.inherited
     if not inherited:
         return own
-    merged = {name: param for name, param in inherited.items() if "no-" + name not in own}
+    merged = {name: param for name, param in inherited.items() if name not in own and "no-" + name not in own}
+    if not merged:  # (a server line that sets all its defaults again: no dict of its own)
+        return own
     merged.update(own)
     return merged
 
