@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from sys import intern as _intern
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _Node
+from .model import Line, Word, _new, _Node
 
 __all__ = [
     "Acl",
@@ -196,8 +196,16 @@ class Param(_Node):
     A plain class with slots, as the tree's are (a large file has tens of thousands).
     """
 
-    __slots__ = ("name", "value", "word", "value_word", "line", "_duration", "_integer")
+    # _at: the index of ``word`` among the line's words (see __getattr__)
+    __slots__ = ("name", "value", "word", "value_word", "line", "_at", "_duration", "_integer")
     _fields = _dumped = ("name", "value", "word", "value_word", "line")
+
+    name: str
+    value: str | None
+    word: Word
+    value_word: Word | None
+    line: Line
+    _at: int
 
     def __init__(self, name: str, value: str | None, word: Word, value_word: Word | None, line: Line) -> None:
         self.name = name
@@ -207,6 +215,21 @@ class Param(_Node):
         self.line = line
         self._duration: Any = _UNSET
         self._integer: Any = _UNSET
+
+    if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a slot not set yet: the words of a parameter read from a line's
+            # values (Server.from_line), found when first asked for. A large file's server
+            # lines are then cut into words only for the servers a rule reports on.
+            if name == "word":
+                value = self.line.words[self._at]
+            elif name == "value_word":
+                value = self.line.words[self._at + 1]
+            else:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            setattr(self, name, value)
+            return value
 
     def _key(self) -> tuple:
         return (self.name, self.value, self.word, self.value_word, self.line)
@@ -319,29 +342,30 @@ class Server(_Node):
     @classmethod
     def from_line(cls, line: Line, inherited: dict[str, Param] | None = None) -> Server:
         """Read a ``server``, ``server-template`` or ``default-server`` line."""
-        words = line.words
+        # From the line's values: its words (name_word, address_word, the parameters') are
+        # found when first read (see Param), most often never on a large file.
+        plain = line.plain_values
+        values: Sequence[str] = plain if plain is not None else line.values
         kind: ServerKind = line.keyword  # type: ignore[assignment]  # (the callers' lines)
+        server = _new(cls)
+        server.kind = kind
+        server.line = line
         if kind == "default-server":
             first_param = 1
-            name_word = address_word = None
-        elif kind == "server-template":
-            first_param = 4
-            name_word = words[1] if len(words) > 1 else None
-            address_word = words[3] if len(words) > 3 else None
+            name = address = None
         else:
-            first_param = 3
-            name_word = words[1] if len(words) > 1 else None
-            address_word = words[2] if len(words) > 2 else None
-        return cls(
-            kind,
-            line,
-            name_word.value if name_word else None,
-            name_word,
-            parse_address(address_word.value) if address_word else None,
-            address_word,
-            _read_params(line, first_param),
-            inherited,
-        )
+            first_param = 4 if kind == "server-template" else 3
+            name = values[1] if len(values) > 1 else None
+            address = values[first_param - 1] if len(values) >= first_param else None
+        server.name = name
+        if name is None:
+            server.name_word = None
+        server.address = parse_address(address) if address is not None else None
+        if address is None:
+            server.address_word = None
+        server.params = _read_params(line, values, first_param)
+        server.inherited = inherited or {}
+        return server
 
     if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
 
@@ -439,6 +463,8 @@ def _rise(server: Server) -> int:
 
 #: How each computed attribute of a Server is computed (see Server.__getattr__).
 _COMPUTED: dict[str, Callable[[Server], Any]] = {
+    "name_word": lambda server: server.line.words[1],
+    "address_word": lambda server: server.line.words[3 if server.kind == "server-template" else 2],
     "effective_params": _effective_params,
     "check": lambda server: "check" in server.effective_params,
     "backup": lambda server: "backup" in server.effective_params,
@@ -456,32 +482,41 @@ def _param(name: str, word: Word, value_word: Word | None, line: Line) -> Param:
     return Param(name, value, word, value_word, line)
 
 
-def _read_params(line: Line, first: int) -> dict[str, Param]:
+def _read_params(line: Line, values: Sequence[str], first: int) -> dict[str, Param]:
     params: dict[str, Param] = {}
-    words = line.words
     i = first
-    n = len(words)
+    n = len(values)
     while i < n:
-        word = words[i]
-        name = word.value
+        name = values[i]
         if name in SERVER_FLAGS:
             # On one line too, the last of a flag and its no- form wins (`check no-check`).
             params.pop(name[3:] if name.startswith("no-") else "no-" + name, None)
-            params[name] = _param(name, word, None, line)
+            params[name] = _param_at(name, None, line, i)
             i += 1
             continue
         if name.startswith("set-proxy-v2-tlv-fmt("):
             name = "set-proxy-v2-tlv-fmt"
-        value_word = words[i + 1] if i + 1 < n else None
-        params[name] = _param(name, word, value_word, line)
+        params[name] = _param_at(name, values[i + 1] if i + 1 < n else None, line, i)
         i += 2
         if name == "source":
             # source <addr> [usesrc <addr>] [interface <name>]
-            while i + 1 < n and words[i].value in ("usesrc", "interface"):
-                sub = words[i]
-                params[sub.value] = _param(sub.value, sub, words[i + 1], line)
+            while i + 1 < n and values[i] in ("usesrc", "interface"):
+                params[values[i]] = _param_at(values[i], values[i + 1], line, i)
                 i += 2
     return params
+
+
+def _param_at(name: str, value: str | None, line: Line, at: int) -> Param:
+    """The parameter whose keyword is the line's word ``at``, its words found when first read."""
+    param = _new(Param)
+    param.name = name
+    param.value = value
+    param.line = line
+    param._at = at
+    if value is None:
+        param.value_word = None
+    param._duration = param._integer = _UNSET
+    return param
 
 
 # --- bind, routing and ACL lines -------------------------------------------------------------
