@@ -281,7 +281,8 @@ class Server(_Node):
     ``no-<flag>`` on the server line.
 
     A plain class with slots, as :class:`Param` is (a large file has thousands of servers).
-    The attributes from ``effective_params`` on are computed on first read, then kept.
+    ``name_word``, ``address_word`` and the attributes from ``effective_params`` on are found
+    on first read, then kept.
     """
 
     __slots__ = (
