@@ -14,9 +14,11 @@ it, inherited or not, so a diagnostic can point at the line to change.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Optional, TypeVar
 
-from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _Node, paused_gc
+from pydantic import BaseModel, ConfigDict
+
+from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _setattr, _trusted, paused_gc
 from .views import Acl, Bind, Param, Route, Server, parse_duration
 
 __all__ = ["Chain", "Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
@@ -27,21 +29,15 @@ T = TypeVar("T")
 LEGACY_TIMEOUTS = {"clitimeout": "client", "srvtimeout": "server", "contimeout": "connect"}
 
 
-class Setting(_Node):
+class Setting(BaseModel):
     """An effective setting: the line that sets it, and whether it comes from ``defaults``."""
 
-    __slots__ = ("line", "inherited", "word")
-    _fields = _dumped = __slots__
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     line: Line
     inherited: bool
     #: The word holding the value (the duration of a timeout, the mode of ``mode``), if any.
-    word: Word | None
-
-    def __init__(self, line: Line, inherited: bool, word: Word | None = None) -> None:
-        self.line = line
-        self.inherited = inherited
-        self.word = word
+    word: Optional[Word] = None
 
     @property
     def value(self) -> str | None:
@@ -53,7 +49,7 @@ class Setting(_Node):
         return parse_duration(self.word.value) if self.word is not None else None
 
 
-class Proxy(_Node):
+class Proxy(BaseModel):
     """A defaults, frontend, backend or listen section with its effective settings.
 
     ``defaults`` is the section it inherits from (``None`` for a ``defaults`` section without
@@ -64,44 +60,16 @@ class Proxy(_Node):
     inherited ones.
     """
 
-    # _nearest, _folded: what nearest_in_chain and fold_chain keep; _handed_down: see there
-    __slots__ = (
-        "section", "defaults", "mode", "timeouts", "options", "log", "default_server", "servers",
-        "_nearest", "_folded", "_handed_down",
-    )  # fmt: skip
-    _fields = _dumped = __slots__[:8]
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     section: Section
-    defaults: Proxy | None
-    mode: Setting | None
+    defaults: Optional[Proxy]
+    mode: Optional[Setting]
     timeouts: dict[str, Setting]
     options: dict[str, Setting]
     log: list[Setting]
     default_server: dict[str, Param]
     servers: list[Server]
-
-    def __init__(
-        self,
-        section: Section,
-        defaults: Proxy | None,
-        mode: Setting | None,
-        timeouts: dict[str, Setting],
-        options: dict[str, Setting],
-        log: list[Setting],
-        default_server: dict[str, Param],
-        servers: list[Server],
-    ) -> None:
-        self.section = section
-        self.defaults = defaults
-        self.mode = mode
-        self.timeouts = timeouts
-        self.options = options
-        self.log = log
-        self.default_server = default_server
-        self.servers = servers
-        self._nearest: dict[Hashable, Any] | None = None
-        self._folded: dict[Hashable, Any] | None = None
-        self._handed_down: tuple[Setting | None, dict[str, Setting], dict[str, Setting], list[Setting]] | None = None
 
     @property
     def kind(self) -> str:
@@ -187,10 +155,17 @@ def proxy_facts(proxy: Proxy) -> dict[Hashable, Any]:
     rules ask for every proxy (its check option...): compute once, then read. One dict with
     :func:`nearest_in_chain`'s answers (whose keys are strings: use tuples), so that the
     proxy's own attributes stay few."""
-    memo = proxy._nearest
+    memo: dict[Hashable, Any] | None = _memo(proxy, "_nearest")
     if memo is None:
-        memo = proxy._nearest = {}
+        memo = {}
+        _setattr(proxy, "_nearest", memo)
     return memo
+
+
+def _memo(proxy: Proxy, name: str) -> Any:
+    # The memos are attributes beside the fields, set by _resolve (a Proxy built otherwise
+    # has none until kept).
+    return getattr(proxy, name, None)
 
 
 def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool]) -> Proxy | None:
@@ -205,9 +180,10 @@ def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool])
     current: Proxy | None = proxy
     found: Proxy | None = None
     while current is not None:
-        memo = current._nearest
+        memo = _memo(current, "_nearest")
         if memo is None:
-            memo = current._nearest = {}
+            memo = {}
+            _setattr(current, "_nearest", memo)
         elif key in memo:
             found = memo[key]
             break
@@ -230,7 +206,7 @@ def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start
     value = start
     current: Proxy | None = proxy
     while current is not None:
-        memo = current._folded
+        memo = _memo(current, "_folded")
         if memo is not None and key in memo:
             value = memo[key]
             break
@@ -238,9 +214,11 @@ def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start
         current = current.defaults
     for each in reversed(chain):
         value = step(value, each)
-        if each._folded is None:
-            each._folded = {}
-        each._folded[key] = value
+        memo = _memo(each, "_folded")
+        if memo is None:
+            memo = {}
+            _setattr(each, "_folded", memo)
+        memo[key] = value
     return value
 
 
@@ -324,7 +302,7 @@ def merge_params(base: dict[str, Param], new: dict[str, Param]) -> dict[str, Par
 
 
 def _setting(line: Line, word: Word | None, inherited: bool = False) -> Setting:
-    return Setting(line, inherited, word)
+    return _trusted(Setting, {"line": line, "inherited": inherited, "word": word})
 
 
 def _inherited(setting: Setting) -> Setting:
@@ -334,14 +312,16 @@ def _inherited(setting: Setting) -> Setting:
 def _handed_down(parent: Proxy) -> tuple[Setting | None, dict[str, Setting], dict[str, Setting], list[Setting]]:
     """What ``parent`` hands down to the proxies that inherit from it, marked inherited: built
     once per ``defaults`` section and shared (settings are immutable), not once per proxy."""
-    cached = parent._handed_down
+    cached: tuple[Setting | None, dict[str, Setting], dict[str, Setting], list[Setting]] | None
+    cached = _memo(parent, "_handed_down")
     if cached is None:
-        cached = parent._handed_down = (
+        cached = (
             _inherited(parent.mode) if parent.mode else None,
             {k: _inherited(v) for k, v in parent.timeouts.items()},
             {k: _inherited(v) for k, v in parent.options.items()},
             [_inherited(s) for s in parent.log],
         )
+        _setattr(parent, "_handed_down", cached)
     return cached
 
 
@@ -393,4 +373,23 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
         elif keyword in ("server", "server-template"):
             servers.append(Server.from_line(line, default_server))
 
-    return Proxy(section, parent, mode, timeouts, options, log, default_server, servers)
+    # Built from lines already parsed: no validation needed (see haproxy_lint.model._trusted),
+    # and this runs once per proxy of a large file.
+    proxy: Proxy = _trusted(
+        Proxy,
+        {
+            "section": section,
+            "defaults": parent,
+            "mode": mode,
+            "timeouts": timeouts,
+            "options": options,
+            "log": log,
+            "default_server": default_server,
+            "servers": servers,
+        },
+    )
+    # The memos of nearest_in_chain, fold_chain and _handed_down: plain attributes beside the
+    # fields (pydantic's private attributes would give every proxy a dict of its own).
+    for memo in ("_nearest", "_folded", "_handed_down"):
+        _setattr(proxy, memo, None)
+    return proxy

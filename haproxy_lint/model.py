@@ -19,18 +19,19 @@ index (:mod:`haproxy_lint.index`) read the tree; the tree never imports them.
 from __future__ import annotations
 
 import gc
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from sys import intern as _intern
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .errors import ParseError
 from .words import SPECIAL as _QUOTING, SplitLine, first_value, split_line, unquote
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from .effective import Proxy
 
 __all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS", "reuse_words"]
@@ -76,6 +77,73 @@ _RUNS = re.compile(r"[^ \t\x0b\x0c\r]+")
 _BLANKS = " \t\x0b\x0c\r"
 _BLANK_RUNS = re.compile(r"[ \t\x0b\x0c\r]+")
 _new = object.__new__
+_setattr = object.__setattr__
+_Model = TypeVar("_Model", bound="BaseModel")
+
+
+def _trusted(cls: type[_Model], fields: dict[str, Any]) -> _Model:
+    """Build a pydantic model from fields already known to be valid (views, settings).
+
+    ``fields`` names every field, in the class's order (a field it leaves out must be one
+    the class finds when first read). Equivalent to ``cls.model_construct(**fields)``, at a
+    fraction of its cost, and smaller: the fields are set one by one rather than handing
+    ``fields`` over as the instance's ``__dict__``, so CPython keeps them in an array beside
+    keys all the instances of the class share (a large file has thousands of servers).
+    """
+    fields_set = _PREPARED.get(cls)
+    if fields_set is None:
+        fields_set = _prepare(cls)
+    obj = _new(cls)
+    for name, value in fields.items():
+        _setattr(obj, name, value)
+    _setattr(obj, "__pydantic_fields_set__", fields_set)
+    _setattr(obj, "__pydantic_extra__", None)
+    _setattr(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _prepare(cls: type[BaseModel]) -> set[str]:
+    """What ``__pydantic_fields_set__`` holds for the instances _trusted builds: every field,
+    as model_construct() would set. One set per class, shared by its instances (pydantic
+    copies it before changing it, in ``model_copy(update=...)``)."""
+    # CPython sizes an instance's array of attributes by the keys the class's instances have
+    # had so far: one more (a lazy attribute computed later) gives that instance a dict of its
+    # own, about twice the size. A throwaway instance given every field and lazy attribute
+    # first makes every later one keep room for them all.
+    room = _new(cls)
+    for name in [*cls.model_fields, *(name for name, value in vars(cls).items() if isinstance(value, lazy))]:
+        _setattr(room, name, None)
+    fields_set = _PREPARED[cls] = set(cls.model_fields)
+    return fields_set
+
+
+_PREPARED: dict[type, set[str]] = {}
+
+
+_T = TypeVar("_T")
+
+
+class lazy(Generic[_T]):
+    """A cached property without ``functools.cached_property``'s lock (slow on Python 3.11):
+    computed on first access, then kept as an instance attribute. For the pydantic views; the
+    tree's classes have slots and cache in them."""
+
+    def __init__(self, fn: Callable[[Any], _T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, cls: type | None = None) -> _T:  # (typed for instances)
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = self.fn(obj)
+        # Set as _trusted sets a field (not through obj.__dict__, which would give the
+        # instance a dict of its own); later reads find it before this descriptor.
+        _setattr(obj, self.name, value)
+        return value
 
 
 def _pydantic_schema(cls: type, dump: Callable[[Any], Any]) -> Any:
@@ -118,10 +186,6 @@ class _Node:
         """The node as a dict of its fields (as the pydantic models of earlier versions gave)."""
         return {name: _dump(getattr(self, name)) for name in self._dumped}
 
-    def model_dump_json(self, **_: object) -> str:
-        """:meth:`model_dump` as JSON text (as the pydantic models of earlier versions gave)."""
-        return json.dumps(self.model_dump(), ensure_ascii=False, separators=(",", ":"))
-
     _dumped: tuple[str, ...] = ()
 
     @classmethod
@@ -132,10 +196,8 @@ class _Node:
 def _dump(value: Any) -> Any:
     if isinstance(value, _Node):
         return value.model_dump()
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, tuple):
         return [_dump(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _dump(v) for k, v in value.items()}
     return value
 
 

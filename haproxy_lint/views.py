@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _new, _Node
+from .model import Line, Word, _new, _Node, _trusted, lazy
 
 __all__ = [
     "Acl",
@@ -90,30 +90,21 @@ _PORT = re.compile(r"[+-]?\d+(?:-\d+)?|\$\{?[A-Za-z_][A-Za-z0-9_]*(?:-[^}]*)?\}?
 _UNIX_PREFIXES = ("unix@", "abns@", "abnsz@", "uxst@", "uxdg@")
 
 
-class Address(_Node):
+class Address(BaseModel):
     """A server or bind address: ``10.0.0.1:80``, ``[::1]:8443``, ``ipv6@::1``,
     ``unix@/run/app.sock``, ``app.internal:+1``, ``"${BACKEND_HOST}:80"``.
 
     ``port`` is the port as written (``80``, ``+1``, ``8000-8010``, ``$PORT``); ``port_number``
-    its value when it is one plain number. ``kind`` says what ``host`` is. A plain class with
-    slots, as :class:`Param` is (one per server of a large file).
+    its value when it is one plain number. ``kind`` says what ``host`` is.
     """
 
-    __slots__ = ("raw", "prefix", "host", "port", "kind")
-    _fields = _dumped = __slots__
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     raw: str
     prefix: str
     host: str
     port: str | None
     kind: AddressKind
-
-    def __init__(self, raw: str, prefix: str, host: str, port: str | None, kind: AddressKind) -> None:
-        self.raw = raw
-        self.prefix = prefix
-        self.host = host
-        self.port = port
-        self.kind = kind
 
     @property
     def port_number(self) -> int | None:
@@ -150,9 +141,9 @@ def parse_address(text: str) -> Address:
     lowered = prefix.lower()
     if lowered in _UNIX_PREFIXES or (not prefix and rest.startswith("/")):
         kind: AddressKind = "abns" if lowered.startswith("abns") else "unix"
-        return Address(text, prefix, rest, None, kind)
+        return _address(text, prefix, rest, None, kind)
     if lowered in ("fd@", "sockpair@"):
-        return Address(text, prefix, rest, None, lowered[:-1])  # type: ignore[arg-type]
+        return _address(text, prefix, rest, None, lowered[:-1])  # type: ignore[arg-type]
 
     host, port = rest, None
     if rest.startswith("["):
@@ -168,7 +159,13 @@ def parse_address(text: str) -> Address:
             host, port = head, _intern(tail)  # (one copy of 80, 443, 8080... for all servers)
     if port == "":
         port = None
-    return Address(text, prefix, host, port, _host_kind(host, prefix))
+    return _address(text, prefix, host, port, _host_kind(host, prefix))
+
+
+def _address(raw: str, prefix: str, host: str, port: str | None, kind: AddressKind) -> Address:
+    # Strings cut from a string and a kind from the list: nothing for pydantic to validate,
+    # and this runs once per server of a large file.
+    return _trusted(Address, {"raw": raw, "prefix": prefix, "host": host, "port": port, "kind": kind})
 
 
 def _host_kind(host: str, prefix: str) -> AddressKind:
@@ -271,7 +268,7 @@ _UNSET: Any = object()
 ServerKind = Literal["server", "default-server", "server-template"]
 
 
-class Server(_Node):
+class Server(BaseModel):
     """A ``server``, ``server-template`` or ``default-server`` line, with its parameters.
 
     ``params`` holds the parameters written on this line (the last one wins when repeated).
@@ -280,16 +277,11 @@ class Server(_Node):
     :attr:`haproxy_lint.effective.Proxy.servers`. :meth:`get` looks at both, honouring
     ``no-<flag>`` on the server line.
 
-    A plain class with slots, as :class:`Param` is (a large file has thousands of servers).
-    ``name_word``, ``address_word`` and the attributes from ``effective_params`` on are found
-    on first read, then kept.
+    ``name_word``, ``address_word`` and the words of the parameters are found on first read,
+    then kept (the values are read from the line without cutting it into words).
     """
 
-    __slots__ = (
-        "kind", "line", "name", "name_word", "address", "address_word", "params", "inherited",
-        "effective_params", "check", "backup", "ssl", "inter", "fastinter", "downinter", "fall", "rise",
-    )  # fmt: skip
-    _fields = _dumped = __slots__[:8]
+    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
 
     kind: ServerKind
     line: Line
@@ -298,47 +290,7 @@ class Server(_Node):
     address: Address | None
     address_word: Word | None
     params: dict[str, Param]
-    inherited: dict[str, Param]
-    #: What :meth:`get` answers, for every name: this line's parameters over the inherited
-    #: ones, less those a ``no-<name>`` on this line cancels.
-    effective_params: dict[str, Param]
-    #: Whether ``check`` is in effect: on the server's line, or from ``default-server`` unless
-    #: the line says ``no-check``.
-    check: bool
-    #: Whether ``backup`` is in effect (its own line's or ``default-server``'s, as for ``check``).
-    backup: bool
-    #: Whether ``ssl`` is in effect (its own line's or ``default-server``'s, as for ``check``).
-    ssl: bool
-    #: Effective ``inter`` in ms (HAProxy's default: 2s).
-    inter: int
-    #: Effective ``fastinter`` in ms (defaults to ``inter``).
-    fastinter: int
-    #: Effective ``downinter`` in ms (defaults to ``inter``).
-    downinter: int
-    #: Effective ``fall`` (HAProxy's default: 3).
-    fall: int
-    #: Effective ``rise`` (HAProxy's default: 2).
-    rise: int
-
-    def __init__(
-        self,
-        kind: ServerKind,
-        line: Line,
-        name: str | None,
-        name_word: Word | None,
-        address: Address | None,
-        address_word: Word | None,
-        params: dict[str, Param],
-        inherited: dict[str, Param] | None = None,
-    ) -> None:
-        self.kind = kind
-        self.line = line
-        self.name = name
-        self.name_word = name_word
-        self.address = address
-        self.address_word = address_word
-        self.params = params
-        self.inherited = inherited or {}
+    inherited: dict[str, Param] = {}
 
     @classmethod
     def from_line(cls, line: Line, inherited: dict[str, Param] | None = None) -> Server:
@@ -347,10 +299,7 @@ class Server(_Node):
         # found when first read (see Param), most often never on a large file.
         plain = line.plain_values
         values: Sequence[str] = plain if plain is not None else line.values
-        kind: ServerKind = line.keyword  # type: ignore[assignment]  # (the callers' lines)
-        server = _new(cls)
-        server.kind = kind
-        server.line = line
+        kind = line.keyword
         if kind == "default-server":
             first_param = 1
             name = address = None
@@ -358,28 +307,34 @@ class Server(_Node):
             first_param = 4 if kind == "server-template" else 3
             name = values[1] if len(values) > 1 else None
             address = values[first_param - 1] if len(values) >= first_param else None
-        server.name = name
+        # Built without validation (see _trusted); a word left out is found when read.
+        fields: dict[str, Any] = {"kind": kind, "line": line, "name": name}
         if name is None:
-            server.name_word = None
-        server.address = parse_address(address) if address is not None else None
+            fields["name_word"] = None
+        fields["address"] = parse_address(address) if address is not None else None
         if address is None:
-            server.address_word = None
-        server.params = _read_params(line, values, first_param)
-        server.inherited = inherited or {}
-        return server
+            fields["address_word"] = None
+        fields["params"] = _read_params(line, values, first_param)
+        fields["inherited"] = inherited or {}
+        return _trusted(cls, fields)
 
-    if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
+    if not TYPE_CHECKING:  # (for type checkers, the fields are the annotated ones)
 
         def __getattr__(self, name: str) -> Any:
-            # Called only for a slot not set yet: the computed attributes. Rules read them
-            # for every server, again and again; once set, a read is a plain slot read, as
-            # fast as a field's (a property would run Python code on every read).
-            compute = _COMPUTED.get(name)
-            if compute is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            value = compute(self)
-            setattr(self, name, value)
-            return value
+            # Called only for an attribute not set: a word from_line left to be found.
+            if name in ("name_word", "address_word"):
+                return _with_words(self)[name]
+            return super().__getattr__(name)
+
+        # pydantic reads the fields from the instance's __dict__ (dumps, equality, repr,
+        # copies): the words from_line left out are found first.
+        @property
+        def __dict__(self) -> dict[str, Any]:
+            return _with_words(self)
+
+        @__dict__.setter
+        def __dict__(self, fields: dict[str, Any]) -> None:
+            _instance_dict.__set__(self, fields)
 
     def get(self, name: str) -> Param | None:
         """The effective parameter ``name``: this line's, else the inherited one.
@@ -388,6 +343,20 @@ class Server(_Node):
         ``<name>``; likewise ``<name>`` cancels an inherited ``no-<name>``.
         """
         return self.effective_params.get(name)
+
+    @lazy  # rules ask again and again, for thousands of servers: one lookup, not three
+    def effective_params(self) -> dict[str, Param]:
+        """What :meth:`get` answers, for every name: this line's parameters over the
+        inherited ones, less those a ``no-<name>`` on this line cancels."""
+        own = self.params
+        inherited = self.inherited
+        if not inherited:
+            return own
+        merged = {name: param for name, param in inherited.items() if name not in own and "no-" + name not in own}
+        if not merged:  # (a server line that sets all its defaults again: no dict of its own)
+            return own
+        merged.update(own)
+        return merged
 
     def flag(self, name: str) -> Param | None:
         """The parameter that decides flag ``name``: ``name`` or ``no-name``, this line's over
@@ -415,6 +384,45 @@ class Server(_Node):
         param = self.get(name)
         return param.integer if param else None
 
+    @lazy  # rules ask again and again, for thousands of servers
+    def check(self) -> bool:
+        return self.has("check")
+
+    @lazy
+    def backup(self) -> bool:
+        return self.has("backup")
+
+    @lazy
+    def ssl(self) -> bool:
+        return self.has("ssl")
+
+    @lazy
+    def inter(self) -> int:
+        """Effective ``inter`` in ms (HAProxy's default: 2s)."""
+        return self.duration("inter") or 2000
+
+    @lazy
+    def fastinter(self) -> int:
+        """Effective ``fastinter`` in ms (defaults to ``inter``)."""
+        return self.duration("fastinter") or self.inter
+
+    @lazy
+    def downinter(self) -> int:
+        """Effective ``downinter`` in ms (defaults to ``inter``)."""
+        return self.duration("downinter") or self.inter
+
+    @lazy
+    def fall(self) -> int:
+        """Effective ``fall`` (HAProxy's default: 3)."""
+        value = self.integer("fall")
+        return 3 if value is None else value
+
+    @lazy
+    def rise(self) -> int:
+        """Effective ``rise`` (HAProxy's default: 2)."""
+        value = self.integer("rise")
+        return 2 if value is None else value
+
     @property
     def verify(self) -> str | None:
         return self.value("verify")
@@ -440,42 +448,22 @@ class Server(_Node):
         return value.split(",") if value else []
 
 
-def _effective_params(server: Server) -> dict[str, Param]:
-    own = server.params
-    inherited = server.inherited
-    if not inherited:
-        return own
-    merged = {name: param for name, param in inherited.items() if name not in own and "no-" + name not in own}
-    if not merged:  # (a server line that sets all its defaults again: no dict of its own)
-        return own
-    merged.update(own)
-    return merged
+#: The descriptor of a pydantic model's own ``__dict__`` (which Server wraps).
+_instance_dict: Any = BaseModel.__dict__["__dict__"]
 
 
-def _fall(server: Server) -> int:
-    value = server.integer("fall")
-    return 3 if value is None else value
-
-
-def _rise(server: Server) -> int:
-    value = server.integer("rise")
-    return 2 if value is None else value
-
-
-#: How each computed attribute of a Server is computed (see Server.__getattr__).
-_COMPUTED: dict[str, Callable[[Server], Any]] = {
-    "name_word": lambda server: server.line.words[1],
-    "address_word": lambda server: server.line.words[3 if server.kind == "server-template" else 2],
-    "effective_params": _effective_params,
-    "check": lambda server: "check" in server.effective_params,
-    "backup": lambda server: "backup" in server.effective_params,
-    "ssl": lambda server: "ssl" in server.effective_params,
-    "inter": lambda server: server.duration("inter") or 2000,
-    "fastinter": lambda server: server.duration("fastinter") or server.inter,
-    "downinter": lambda server: server.duration("downinter") or server.inter,
-    "fall": _fall,
-    "rise": _rise,
-}
+def _with_words(server: Server) -> dict[str, Any]:
+    """The server's ``__dict__``, with the words from_line left out found and put in their
+    place among the fields (dumps and repr show the fields in order)."""
+    fields: dict[str, Any] = _instance_dict.__get__(server)
+    if "name_word" in fields and "address_word" in fields:
+        return fields
+    words = server.line.words
+    found = {"name_word": words[1], "address_word": words[3 if server.kind == "server-template" else 2]}
+    complete = {name: fields[name] if name in fields else found[name] for name in type(server).model_fields}
+    complete.update(fields)  # (the computed attributes kept)
+    _instance_dict.__set__(server, complete)
+    return complete
 
 
 def _param(name: str, word: Word, value_word: Word | None, line: Line) -> Param:
