@@ -176,7 +176,7 @@ def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool])
     thousands of defaults, where a recursion would overflow the stack, and walking the chain
     again from each proxy would take quadratic time.
     """
-    walked: list[dict] = []
+    walked: list[dict[Hashable, Any]] = []
     current: Proxy | None = proxy
     found: Proxy | None = None
     while current is not None:

@@ -162,7 +162,7 @@ class _Node:
     #: The fields, in order, for equality, ``repr`` and serialisation.
     _fields: tuple[str, ...] = ()
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self._fields)
 
     def __eq__(self, other: object) -> bool:
@@ -170,7 +170,7 @@ class _Node:
             return True
         if type(other) is not type(self):
             return NotImplemented
-        return self._key() == other._key()  # type: ignore[attr-defined]
+        return self._key() == other._key()
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
@@ -227,7 +227,7 @@ class Word(_Node):
         """Offset just past the word in the configuration's text (computed, not stored)."""
         return self._base + self._at + len(self.raw)
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[object, ...]:
         return (self.raw, self.value, self._base + self._at)
 
     @property
@@ -287,7 +287,7 @@ class Line(_Node):
         self._words: tuple[Word, ...] | None = None
         self._plain: Any = self  # not computed yet (None is an answer)
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[object, ...]:
         return (self.kind, self.line, self.start, self.end, self.text, self.eol, self.depth)
 
     @property
@@ -359,7 +359,7 @@ class Line(_Node):
         values = self._plain
         if values is self:
             values = self._plain = _plain_values(self.text)
-        return values
+        return values  # type: ignore[no-any-return]  # (_plain is Any: it holds self until computed)
 
     @property
     def words_cut(self) -> bool:
@@ -576,7 +576,7 @@ class Config(_Node):
             return True
         if type(other) is not Config:
             return NotImplemented
-        return self.path == other.path and self.to_text() == other.to_text()  # type: ignore[attr-defined]
+        return self.path == other.path and self.to_text() == other.to_text()
 
     def __repr__(self) -> str:
         return f"Config(path={self.path!r}, lines={len(self.lines)}, sections={len(self.sections)})"

@@ -53,7 +53,9 @@ def parse_duration(text: str) -> int | None:
     ``None`` for anything HAProxy would not read as a duration (``5 s``, ``fast``, ``""``).
     """
     m = _DURATION.fullmatch(text)
-    value = parse_int(m.group(1)) if m is not None else None
+    if m is None:
+        return None
+    value = parse_int(m.group(1))
     if value is None:
         return None
     unit = m.group(2)
@@ -228,7 +230,7 @@ class Param(_Node):
             setattr(self, name, value)
             return value
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[object, ...]:
         return (self.name, self.value, self.word, self.value_word, self.line)
 
     @property
