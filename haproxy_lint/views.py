@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from sys import intern as _intern
 from typing import TYPE_CHECKING, Any, Literal
 
