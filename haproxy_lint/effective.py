@@ -18,7 +18,7 @@ from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _trusted, paused_gc
+from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _setattr, _trusted, paused_gc
 from .views import Acl, Bind, Param, Route, Server, parse_duration
 
 __all__ = ["Chain", "Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
@@ -155,10 +155,17 @@ def proxy_facts(proxy: Proxy) -> dict[Hashable, Any]:
     rules ask for every proxy (its check option...): compute once, then read. One dict with
     :func:`nearest_in_chain`'s answers (whose keys are strings: use tuples), so that the
     proxy's own attributes stay few."""
-    memo = proxy.__dict__.get("_nearest")
+    memo: dict[Hashable, Any] | None = _memo(proxy, "_nearest")
     if memo is None:
-        memo = proxy.__dict__["_nearest"] = {}
-    return memo  # type: ignore[no-any-return]
+        memo = {}
+        _setattr(proxy, "_nearest", memo)
+    return memo
+
+
+def _memo(proxy: Proxy, name: str) -> Any:
+    # The memos are attributes beside the fields, set by _resolve (a Proxy built otherwise
+    # has none until kept).
+    return getattr(proxy, name, None)
 
 
 def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool]) -> Proxy | None:
@@ -169,13 +176,14 @@ def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool])
     thousands of defaults, where a recursion would overflow the stack, and walking the chain
     again from each proxy would take quadratic time.
     """
-    walked: list[dict] = []
+    walked: list[dict[Hashable, Any]] = []
     current: Proxy | None = proxy
     found: Proxy | None = None
     while current is not None:
-        memo = current.__dict__.get("_nearest")
+        memo = _memo(current, "_nearest")
         if memo is None:
-            memo = current.__dict__["_nearest"] = {}
+            memo = {}
+            _setattr(current, "_nearest", memo)
         elif key in memo:
             found = memo[key]
             break
@@ -198,7 +206,7 @@ def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start
     value = start
     current: Proxy | None = proxy
     while current is not None:
-        memo = current.__dict__.get("_folded")
+        memo = _memo(current, "_folded")
         if memo is not None and key in memo:
             value = memo[key]
             break
@@ -206,7 +214,11 @@ def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start
         current = current.defaults
     for each in reversed(chain):
         value = step(value, each)
-        each.__dict__.setdefault("_folded", {})[key] = value
+        memo = _memo(each, "_folded")
+        if memo is None:
+            memo = {}
+            _setattr(each, "_folded", memo)
+        memo[key] = value
     return value
 
 
@@ -300,52 +312,60 @@ def _inherited(setting: Setting) -> Setting:
 def _handed_down(parent: Proxy) -> tuple[Setting | None, dict[str, Setting], dict[str, Setting], list[Setting]]:
     """What ``parent`` hands down to the proxies that inherit from it, marked inherited: built
     once per ``defaults`` section and shared (settings are immutable), not once per proxy."""
-    cached = parent.__dict__.get("_handed_down")
+    cached: tuple[Setting | None, dict[str, Setting], dict[str, Setting], list[Setting]] | None
+    cached = _memo(parent, "_handed_down")
     if cached is None:
-        cached = parent.__dict__["_handed_down"] = (
+        cached = (
             _inherited(parent.mode) if parent.mode else None,
             {k: _inherited(v) for k, v in parent.timeouts.items()},
             {k: _inherited(v) for k, v in parent.options.items()},
             [_inherited(s) for s in parent.log],
         )
+        _setattr(parent, "_handed_down", cached)
     return cached
 
 
 def _resolve(section: Section, parent: Proxy | None) -> Proxy:
-    # Everything below builds models from lines already parsed: no validation needed (see
-    # haproxy_lint.model._trusted), and this runs once per proxy of a large file.
+    # What the proxy inherits is shared (with its defaults' other proxies) until one of its
+    # own lines changes it, then copied: most proxies of a large file set few of their own.
     if parent is not None:
-        mode, handed_timeouts, handed_options, handed_log = _handed_down(parent)
-        timeouts = dict(handed_timeouts)
-        options = dict(handed_options)
-        log = list(handed_log)
-        default_server = dict(parent.default_server)
+        mode, timeouts, options, log = _handed_down(parent)
+        default_server = parent.default_server
     else:
         mode, timeouts, options, log, default_server = None, {}, {}, [], {}
+    own_timeouts = own_options = own_log = parent is None
     servers: list[Server] = []
 
     for line in section.directives:
         keyword = line.keyword
-        if keyword == "timeout":
+        if keyword == "timeout" or keyword in LEGACY_TIMEOUTS:
             words = line.words
-            if len(words) >= 2:
-                timeouts[words[1].value] = _setting(line, words[2] if len(words) > 2 else None)
-        elif keyword in LEGACY_TIMEOUTS:
-            words = line.words
-            timeouts[LEGACY_TIMEOUTS[keyword]] = _setting(line, words[1] if len(words) > 1 else None)
+            if keyword == "timeout":
+                if len(words) < 2:
+                    continue
+                name, word = words[1].value, words[2] if len(words) > 2 else None
+            else:
+                name, word = LEGACY_TIMEOUTS[keyword], words[1] if len(words) > 1 else None
+            if not own_timeouts:
+                timeouts, own_timeouts = dict(timeouts), True
+            timeouts[name] = _setting(line, word)
         elif keyword == "option" or (keyword in ("no", "default") and line.find("option") == 1):
             words = line.words
             at = 1 if keyword == "option" else 2
             if len(words) > at:
+                if not own_options:
+                    options, own_options = dict(options), True
                 options[words[at].value] = _setting(line, words[at])
         elif keyword == "mode":
             words = line.words
             mode = _setting(line, words[1] if len(words) > 1 else None)
         elif keyword == "log":
             # A proxy's log lines add to those it inherits; `no log` drops all read so far.
+            if not own_log:
+                log, own_log = list(log), True
             log.append(_setting(line, line.words[1] if len(line.words) > 1 else None))
         elif keyword == "no" and line.find("log") == 1:
-            log = []
+            log, own_log = [], True
         elif keyword == "default-server":
             # A server copies the default-server settings known when HAProxy reads its line:
             # a default-server line does not reach the servers above it.
@@ -353,7 +373,9 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
         elif keyword in ("server", "server-template"):
             servers.append(Server.from_line(line, default_server))
 
-    return _trusted(
+    # Built from lines already parsed: no validation needed (see haproxy_lint.model._trusted),
+    # and this runs once per proxy of a large file.
+    proxy: Proxy = _trusted(
         Proxy,
         {
             "section": section,
@@ -366,5 +388,8 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
             "servers": servers,
         },
     )
-
-
+    # The memos of nearest_in_chain, fold_chain and _handed_down: plain attributes beside the
+    # fields (pydantic's private attributes would give every proxy a dict of its own).
+    for memo in ("_nearest", "_folded", "_handed_down"):
+        _setattr(proxy, memo, None)
+    return proxy

@@ -97,9 +97,8 @@ class Index:
             return found
         section = self.section_of(line, config)
         proxy = self.proxy(section) if section is not None and section.is_proxy else None
-        if proxy is not None and id(section) not in servers:
-            servers[id(section)] = True  # type: ignore[assignment]  # this proxy's are in
-            for server in proxy.servers:
+        if proxy is not None and proxy.servers and id(proxy.servers[0].line) not in servers:
+            for server in proxy.servers:  # (all of this proxy's at once)
                 servers[id(server.line)] = server
             found = servers.get(id(line))
             if found is not None:

@@ -78,20 +78,46 @@ _BLANKS = " \t\x0b\x0c\r"
 _BLANK_RUNS = re.compile(r"[ \t\x0b\x0c\r]+")
 _new = object.__new__
 _setattr = object.__setattr__
+_Model = TypeVar("_Model", bound="BaseModel")
 
 
-def _trusted(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
+def _trusted(cls: type[_Model], fields: dict[str, Any]) -> _Model:
     """Build a pydantic model from fields already known to be valid (views, settings).
 
-    ``fields`` must name every field. Equivalent to ``cls.model_construct(**fields)``, at a
-    fraction of its cost.
+    ``fields`` names every field, in the class's order (a field it leaves out must be one
+    the class finds when first read). Equivalent to ``cls.model_construct(**fields)``, at a
+    fraction of its cost, and smaller: the fields are set one by one rather than handing
+    ``fields`` over as the instance's ``__dict__``, so CPython keeps them in an array beside
+    keys all the instances of the class share (a large file has thousands of servers).
     """
+    fields_set = _PREPARED.get(cls)
+    if fields_set is None:
+        fields_set = _prepare(cls)
     obj = _new(cls)
-    _setattr(obj, "__dict__", fields)
-    _setattr(obj, "__pydantic_fields_set__", None)
+    for name, value in fields.items():
+        _setattr(obj, name, value)
+    _setattr(obj, "__pydantic_fields_set__", fields_set)
     _setattr(obj, "__pydantic_extra__", None)
     _setattr(obj, "__pydantic_private__", None)
     return obj
+
+
+def _prepare(cls: type[BaseModel]) -> set[str]:
+    """What ``__pydantic_fields_set__`` holds for the instances _trusted builds: every field,
+    as model_construct() would set. One set per class, shared by its instances (pydantic
+    copies it before changing it, in ``model_copy(update=...)``)."""
+    # CPython sizes an instance's array of attributes by the keys the class's instances have
+    # had so far: one more (a lazy attribute computed later) gives that instance a dict of its
+    # own, about twice the size. A throwaway instance given every field and lazy attribute
+    # first makes every later one keep room for them all.
+    room = _new(cls)
+    for name in [*cls.model_fields, *(name for name, value in vars(cls).items() if isinstance(value, lazy))]:
+        _setattr(room, name, None)
+    fields_set = _PREPARED[cls] = set(cls.model_fields)
+    return fields_set
+
+
+_PREPARED: dict[type, set[str]] = {}
 
 
 _T = TypeVar("_T")
@@ -99,8 +125,8 @@ _T = TypeVar("_T")
 
 class lazy(Generic[_T]):
     """A cached property without ``functools.cached_property``'s lock (slow on Python 3.11):
-    computed on first access, then stored in the instance's ``__dict__``. For the pydantic
-    views; the tree's classes have slots and cache in them."""
+    computed on first access, then kept as an instance attribute. For the pydantic views; the
+    tree's classes have slots and cache in them."""
 
     def __init__(self, fn: Callable[[Any], _T]) -> None:
         self.fn = fn
@@ -113,7 +139,10 @@ class lazy(Generic[_T]):
     def __get__(self, obj: Any, cls: type | None = None) -> _T:  # (typed for instances)
         if obj is None:
             return self  # type: ignore[return-value]
-        value = obj.__dict__[self.name] = self.fn(obj)
+        value = self.fn(obj)
+        # Set as _trusted sets a field (not through obj.__dict__, which would give the
+        # instance a dict of its own); later reads find it before this descriptor.
+        _setattr(obj, self.name, value)
         return value
 
 
@@ -133,7 +162,7 @@ class _Node:
     #: The fields, in order, for equality, ``repr`` and serialisation.
     _fields: tuple[str, ...] = ()
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self._fields)
 
     def __eq__(self, other: object) -> bool:
@@ -141,7 +170,7 @@ class _Node:
             return True
         if type(other) is not type(self):
             return NotImplemented
-        return self._key() == other._key()  # type: ignore[attr-defined]
+        return self._key() == other._key()
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
@@ -198,7 +227,7 @@ class Word(_Node):
         """Offset just past the word in the configuration's text (computed, not stored)."""
         return self._base + self._at + len(self.raw)
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[object, ...]:
         return (self.raw, self.value, self._base + self._at)
 
     @property
@@ -258,7 +287,7 @@ class Line(_Node):
         self._words: tuple[Word, ...] | None = None
         self._plain: Any = self  # not computed yet (None is an answer)
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[object, ...]:
         return (self.kind, self.line, self.start, self.end, self.text, self.eol, self.depth)
 
     @property
@@ -330,7 +359,7 @@ class Line(_Node):
         values = self._plain
         if values is self:
             values = self._plain = _plain_values(self.text)
-        return values
+        return values  # type: ignore[no-any-return]  # (_plain is Any: it holds self until computed)
 
     @property
     def words_cut(self) -> bool:
@@ -441,7 +470,7 @@ class Section(_Node):
         self.header = header
         self.lines = lines
         self.directives = directives
-        self._by_keyword: dict[str, list[Line]] | None = None
+        self._by_keyword: dict[str, Line | list[Line]] | None = None
 
     def __hash__(self) -> int:
         return hash((self.kind, self.name, self.header))
@@ -471,18 +500,30 @@ class Section(_Node):
         """The section's directives whose keyword is one of ``keywords``, in order."""
         index = self._by_keyword
         if index is None:
-            # Rules ask for a section's lines by keyword over and over: index them once.
+            # Rules ask for a section's lines by keyword over and over: index them once. Most
+            # keywords appear once in a section: the line itself, not a list of one.
             index = self._by_keyword = {}
             for line in self.directives:
                 found = index.get(line.keyword)
                 if found is None:
-                    index[line.keyword] = [line]
-                else:
+                    index[line.keyword] = line
+                elif isinstance(found, list):
                     found.append(line)
+                else:
+                    index[line.keyword] = [found, line]
         if len(keywords) == 1:
-            return list(index.get(keywords[0], ()))
-        found = [line for keyword in keywords for line in index.get(keyword, ())]
-        return sorted(found, key=lambda line: line.start)
+            found = index.get(keywords[0])
+            if found is None:
+                return []
+            return list(found) if isinstance(found, list) else [found]
+        lines: list[Line] = []
+        for keyword in keywords:
+            found = index.get(keyword)
+            if isinstance(found, list):
+                lines += found
+            elif found is not None:
+                lines.append(found)
+        return sorted(lines, key=lambda line: line.start)
 
 
 #: Set by :mod:`haproxy_lint.index` when it is imported: how :attr:`Config.proxies` gets
@@ -535,7 +576,7 @@ class Config(_Node):
             return True
         if type(other) is not Config:
             return NotImplemented
-        return self.path == other.path and self.to_text() == other.to_text()  # type: ignore[attr-defined]
+        return self.path == other.path and self.to_text() == other.to_text()
 
     def __repr__(self) -> str:
         return f"Config(path={self.path!r}, lines={len(self.lines)}, sections={len(self.sections)})"

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any, Literal
+from collections.abc import Sequence
+from sys import intern as _intern
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _Node, _trusted, lazy
+from .model import Line, Word, _new, _Node, _trusted, lazy
 
 __all__ = [
     "Acl",
@@ -51,7 +53,9 @@ def parse_duration(text: str) -> int | None:
     ``None`` for anything HAProxy would not read as a duration (``5 s``, ``fast``, ``""``).
     """
     m = _DURATION.fullmatch(text)
-    value = parse_int(m.group(1)) if m is not None else None
+    if m is None:
+        return None
+    value = parse_int(m.group(1))
     if value is None:
         return None
     unit = m.group(2)
@@ -154,7 +158,7 @@ def parse_address(text: str) -> Address:
         # As in HAProxy, the last colon separates the port, even after an unbracketed IPv6.
         head, _, tail = rest.rpartition(":")
         if rest.count(":") == 1 or _PORT.fullmatch(tail) or tail == "":
-            host, port = head, tail
+            host, port = head, _intern(tail)  # (one copy of 80, 443, 8080... for all servers)
     if port == "":
         port = None
     return _address(text, prefix, host, port, _host_kind(host, prefix))
@@ -191,8 +195,16 @@ class Param(_Node):
     A plain class with slots, as the tree's are (a large file has tens of thousands).
     """
 
-    __slots__ = ("name", "value", "word", "value_word", "line", "_duration", "_integer")
+    # _at: the index of ``word`` among the line's words (see __getattr__)
+    __slots__ = ("name", "value", "word", "value_word", "line", "_at", "_duration", "_integer")
     _fields = _dumped = ("name", "value", "word", "value_word", "line")
+
+    name: str
+    value: str | None
+    word: Word
+    value_word: Word | None
+    line: Line
+    _at: int
 
     def __init__(self, name: str, value: str | None, word: Word, value_word: Word | None, line: Line) -> None:
         self.name = name
@@ -203,7 +215,22 @@ class Param(_Node):
         self._duration: Any = _UNSET
         self._integer: Any = _UNSET
 
-    def _key(self) -> tuple:
+    if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a slot not set yet: the words of a parameter read from a line's
+            # values (Server.from_line), found when first asked for. A large file's server
+            # lines are then cut into words only for the servers a rule reports on.
+            if name == "word":
+                value = self.line.words[self._at]
+            elif name == "value_word":
+                value = self.line.words[self._at + 1]
+            else:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            setattr(self, name, value)
+            return value
+
+    def _key(self) -> tuple[object, ...]:
         return (self.name, self.value, self.word, self.value_word, self.line)
 
     @property
@@ -251,6 +278,9 @@ class Server(BaseModel):
     ``defaults`` section's); it is filled in for the servers of
     :attr:`haproxy_lint.effective.Proxy.servers`. :meth:`get` looks at both, honouring
     ``no-<flag>`` on the server line.
+
+    ``name_word``, ``address_word`` and the words of the parameters are found on first read,
+    then kept (the values are read from the line without cutting it into words).
     """
 
     model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
@@ -267,32 +297,46 @@ class Server(BaseModel):
     @classmethod
     def from_line(cls, line: Line, inherited: dict[str, Param] | None = None) -> Server:
         """Read a ``server``, ``server-template`` or ``default-server`` line."""
-        words = line.words
+        # From the line's values: its words (name_word, address_word, the parameters') are
+        # found when first read (see Param), most often never on a large file.
+        plain = line.plain_values
+        values: Sequence[str] = plain if plain is not None else line.values
         kind = line.keyword
         if kind == "default-server":
             first_param = 1
-            name_word = address_word = None
-        elif kind == "server-template":
-            first_param = 4
-            name_word = words[1] if len(words) > 1 else None
-            address_word = words[3] if len(words) > 3 else None
+            name = address = None
         else:
-            first_param = 3
-            name_word = words[1] if len(words) > 1 else None
-            address_word = words[2] if len(words) > 2 else None
-        return _trusted(
-            cls,
-            {
-                "kind": kind,
-                "line": line,
-                "name": name_word.value if name_word else None,
-                "name_word": name_word,
-                "address": parse_address(address_word.value) if address_word else None,
-                "address_word": address_word,
-                "params": _read_params(line, first_param),
-                "inherited": inherited or {},
-            },
-        )
+            first_param = 4 if kind == "server-template" else 3
+            name = values[1] if len(values) > 1 else None
+            address = values[first_param - 1] if len(values) >= first_param else None
+        # Built without validation (see _trusted); a word left out is found when read.
+        fields: dict[str, Any] = {"kind": kind, "line": line, "name": name}
+        if name is None:
+            fields["name_word"] = None
+        fields["address"] = parse_address(address) if address is not None else None
+        if address is None:
+            fields["address_word"] = None
+        fields["params"] = _read_params(line, values, first_param)
+        fields["inherited"] = inherited or {}
+        return _trusted(cls, fields)
+
+    if not TYPE_CHECKING:  # (for type checkers, the fields are the annotated ones)
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for an attribute not set: a word from_line left to be found.
+            if name in ("name_word", "address_word"):
+                return _with_words(self)[name]
+            return super().__getattr__(name)
+
+        # pydantic reads the fields from the instance's __dict__ (dumps, equality, repr,
+        # copies): the words from_line left out are found first.
+        @property
+        def __dict__(self) -> dict[str, Any]:
+            return _with_words(self)
+
+        @__dict__.setter
+        def __dict__(self, fields: dict[str, Any]) -> None:
+            _instance_dict.__set__(self, fields)
 
     def get(self, name: str) -> Param | None:
         """The effective parameter ``name``: this line's, else the inherited one.
@@ -310,7 +354,9 @@ class Server(BaseModel):
         inherited = self.inherited
         if not inherited:
             return own
-        merged = {name: param for name, param in inherited.items() if "no-" + name not in own}
+        merged = {name: param for name, param in inherited.items() if name not in own and "no-" + name not in own}
+        if not merged:  # (a server line that sets all its defaults again: no dict of its own)
+            return own
         merged.update(own)
         return merged
 
@@ -404,37 +450,64 @@ class Server(BaseModel):
         return value.split(",") if value else []
 
 
+#: The descriptor of a pydantic model's own ``__dict__`` (which Server wraps).
+_instance_dict: Any = BaseModel.__dict__["__dict__"]
+
+
+def _with_words(server: Server) -> dict[str, Any]:
+    """The server's ``__dict__``, with the words from_line left out found and put in their
+    place among the fields (dumps and repr show the fields in order)."""
+    fields: dict[str, Any] = _instance_dict.__get__(server)
+    if "name_word" in fields and "address_word" in fields:
+        return fields
+    words = server.line.words
+    found = {"name_word": words[1], "address_word": words[3 if server.kind == "server-template" else 2]}
+    complete = {name: fields[name] if name in fields else found[name] for name in type(server).model_fields}
+    complete.update(fields)  # (the computed attributes kept)
+    _instance_dict.__set__(server, complete)
+    return complete
+
+
 def _param(name: str, word: Word, value_word: Word | None, line: Line) -> Param:
     value = value_word.value if value_word is not None else None
     return Param(name, value, word, value_word, line)
 
 
-def _read_params(line: Line, first: int) -> dict[str, Param]:
+def _read_params(line: Line, values: Sequence[str], first: int) -> dict[str, Param]:
     params: dict[str, Param] = {}
-    words = line.words
     i = first
-    n = len(words)
+    n = len(values)
     while i < n:
-        word = words[i]
-        name = word.value
+        name = values[i]
         if name in SERVER_FLAGS:
             # On one line too, the last of a flag and its no- form wins (`check no-check`).
             params.pop(name[3:] if name.startswith("no-") else "no-" + name, None)
-            params[name] = _param(name, word, None, line)
+            params[name] = _param_at(name, None, line, i)
             i += 1
             continue
         if name.startswith("set-proxy-v2-tlv-fmt("):
             name = "set-proxy-v2-tlv-fmt"
-        value_word = words[i + 1] if i + 1 < n else None
-        params[name] = _param(name, word, value_word, line)
+        params[name] = _param_at(name, values[i + 1] if i + 1 < n else None, line, i)
         i += 2
         if name == "source":
             # source <addr> [usesrc <addr>] [interface <name>]
-            while i + 1 < n and words[i].value in ("usesrc", "interface"):
-                sub = words[i]
-                params[sub.value] = _param(sub.value, sub, words[i + 1], line)
+            while i + 1 < n and values[i] in ("usesrc", "interface"):
+                params[values[i]] = _param_at(values[i], values[i + 1], line, i)
                 i += 2
     return params
+
+
+def _param_at(name: str, value: str | None, line: Line, at: int) -> Param:
+    """The parameter whose keyword is the line's word ``at``, its words found when first read."""
+    param = _new(Param)
+    param.name = name
+    param.value = value
+    param.line = line
+    param._at = at
+    if value is None:
+        param.value_word = None
+    param._duration = param._integer = _UNSET
+    return param
 
 
 # --- bind, routing and ACL lines -------------------------------------------------------------

@@ -19,9 +19,7 @@ Two files are checked, in one mypy run:
 
 The examples (``examples/*.py`` and the plugin example) are checked with ``--strict`` in the
 same run: they are user programs too. So are the package's modules that define public names
-(``mypy --strict`` on their code, not only their signatures), except ``model``, ``views`` and
-``effective`` for now: another branch is reworking them, and their remaining strict errors
-(their private ``_trusted`` constructor returns ``Any``) are for after its merge.
+(``mypy --strict`` on their code, not only their signatures).
 """
 
 from __future__ import annotations
@@ -44,14 +42,11 @@ import haproxy_lint
 from .conftest import ROOT
 
 PROGRAM = ROOT / "tests" / "typecheck" / "user_program.py"
-#: Modules defining public names that are not yet checked with --strict as a whole (see above).
-NOT_YET_STRICT = {"haproxy_lint.model", "haproxy_lint.views", "haproxy_lint.effective"}
 
 
 def public_modules() -> list[Path]:
     """The files of the modules that define the public names (and the package's __init__)."""
     names = {"haproxy_lint"} | {getattr(getattr(haproxy_lint, n), "__module__", "haproxy_lint") for n in haproxy_lint.__all__}
-    names -= NOT_YET_STRICT
     return sorted(ROOT / (name.replace(".", "/") + ("/__init__.py" if name == "haproxy_lint" else ".py")) for name in names)
 
 
@@ -132,9 +127,8 @@ def mypy(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Completed
 def test_the_public_modules_checked_are_the_expected_ones():
     checked = {path.relative_to(ROOT).as_posix() for path in public_modules()}
     assert checked == {f"haproxy_lint/{name}.py" for name in (
-        "__init__", "diagnostics", "errors", "fix", "linter", "parser", "registry", "rule", "settings")}
-    defining = {getattr(haproxy_lint, n).__module__ for n in haproxy_lint.__all__ if hasattr(getattr(haproxy_lint, n), "__module__")}
-    assert NOT_YET_STRICT <= defining  # (drop a name from NOT_YET_STRICT once its module passes)
+        "__init__", "diagnostics", "effective", "errors", "fix", "linter", "model", "parser", "registry",
+        "rule", "settings", "views")}
 
 
 def test_user_program_examples_and_public_modules_pass_mypy_strict(mypy):

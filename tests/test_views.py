@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
-from haproxy_lint import parse, parse_address, parse_duration
+from haproxy_lint import Proxy, Server, parse, parse_address, parse_duration
 
 
 @pytest.mark.parametrize(
@@ -237,3 +238,51 @@ def test_bind_routes_and_acls():
     assert [w.value for w in routes[0].condition] == ["if", "is_api"]
     (acl,) = www.acls
     assert (acl.name, acl.criterion, [w.value for w in acl.values]) == ("is_api", "path_beg", ["-i", "/api", "/v2"])
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_server_view_finds_its_words_when_first_asked_for(quoted):
+    # Server views read their line's values: its words are cut only for a rule that asks for
+    # one (a large file has thousands of server lines, most never reported on).
+    address = '"10.0.0.1:80"' if quoted else "10.0.0.1:80"
+    config = parse(f"backend b\n    server s1 {address} check inter 2s source 10.0.0.9 usesrc client  # spare\n")
+    line = config.sections[0].directives[0]
+    server = config.proxy("b").servers[0]
+    assert (server.name, server.address.host, server.inter, server.check) == ("s1", "10.0.0.1", 2000, True)
+    assert {name: p.value for name, p in server.params.items()} == {
+        "check": None, "inter": "2s", "source": "10.0.0.9", "usesrc": "client"
+    }
+    assert line.words_cut is quoted  # (a quoted line is cut to read its values)
+    words = line.words
+    assert server.name_word is words[1] and server.address_word is words[2]
+    params = server.params
+    assert params["check"].word is words[3] and params["check"].value_word is None
+    assert (params["inter"].word, params["inter"].value_word) == (words[4], words[5])
+    assert (params["usesrc"].word, params["usesrc"].value_word) == (words[8], words[9])
+    assert params["inter"].end == words[5].end
+
+
+def test_server_and_proxy_views_are_frozen_pydantic_models():
+    # Built without validation (and words found late), they are pydantic models all the same.
+    config = parse("backend b\n    mode http\n    default-server inter 3s\n    server s1 10.0.0.1:80 check\n")
+    proxy = config.proxy("b")
+    server = proxy.servers[0]
+    for view in (proxy, proxy.mode, server, server.address):
+        assert isinstance(view, BaseModel)
+    with pytest.raises(ValidationError):
+        server.name = "s2"
+    with pytest.raises(ValidationError):
+        proxy.mode = None
+    assert not config.sections[0].directives[2].words_cut  # (the server's words not cut yet)
+    dumped = server.model_dump()
+    assert list(dumped) == list(Server.model_fields) == [
+        "kind", "line", "name", "name_word", "address", "address_word", "params", "inherited"
+    ]
+    assert (dumped["name"], dumped["name_word"]["value"], dumped["address"]["port"]) == ("s1", "s1", "80")
+    assert set(dumped["params"]) == {"check"} and set(dumped["inherited"]) == {"inter"}
+    assert list(proxy.model_dump()) == list(Proxy.model_fields)
+    assert server.inter == 3000 and server.check
+    assert server.model_copy() == server and repr(server.model_copy()) == repr(server)
+    assert server.model_copy(update={"name": "s2"}).name == "s2"
+    assert repr(server).startswith("Server(kind='server', line=Line(") and "name_word=Word(" in repr(server)
+    assert Server.model_validate(dict(server)) == server

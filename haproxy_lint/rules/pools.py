@@ -444,8 +444,12 @@ def address_key(server: Server) -> tuple[str, ...] | None:
     """What makes two servers the same destination: the address (IPs normalised, names
     lower-cased), the port as written and the SNI; ``None`` when that cannot be told from the
     file (an environment variable, a name resolved at run time by `resolvers`)."""
-    address, word = server.address, server.address_word
-    if address is None or word is None or address.kind not in _SAME_PLACE_KINDS or "$" in word.raw:
+    address = server.address
+    if address is None or address.kind not in _SAME_PLACE_KINDS:
+        return None
+    # A $ in the word's text is one in its value too: most addresses have none, and their
+    # line need not be cut into words (a large file has thousands of servers).
+    if "$" in address.raw and "$" in server.address_word.raw:  # type: ignore[union-attr]
         return None
     host = address.host
     if address.kind == "ipv4" and _CANONICAL_IPV4.fullmatch(host) is not None:

@@ -555,23 +555,25 @@ _TEMPLATE_RANGE = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$")
 _MAX_TEMPLATE = 100_000
 
 
-def _server_names(line: Line) -> tuple[Word, list[str]] | None:
-    """The name word of a ``server``/``server-template`` line and the server names it makes."""
-    words = line.words
-    if len(words) < 2:
+def _server_names(line: Line) -> list[str] | None:
+    """The server names a ``server``/``server-template`` line makes (its words are cut only
+    to report a clash: a large file has thousands of server lines)."""
+    plain = line.plain_values
+    values: Sequence[str] = plain if plain is not None else line.values
+    if len(values) < 2:
         return None
     if line.keyword == "server":
-        return words[1], [words[1].value]
-    if len(words) < 3:
+        return [values[1]]
+    if len(values) < 3:
         return None
-    m = _TEMPLATE_RANGE.match(words[2].value)
+    m = _TEMPLATE_RANGE.match(values[2])
     if m is None:
         return None
     low, high = (1, int(m.group(1))) if m.group(2) is None else (int(m.group(1)), int(m.group(2)))
     if high < low or high - low >= _MAX_TEMPLATE:
         return None
-    prefix = words[1].value
-    return words[1], [f"{prefix}{n}" for n in range(low, high + 1)]
+    prefix = values[1]
+    return [f"{prefix}{n}" for n in range(low, high + 1)]
 
 
 class DuplicateServerName(Rule):
@@ -624,10 +626,9 @@ class DuplicateServerName(Rule):
                 path, active = index.state(here, line)
                 if active is False:
                     continue
-                made = _server_names(line)
-                if made is None:
+                names = _server_names(line)
+                if names is None:
                     continue
-                word, names = made
                 clash = None
                 for name in names:
                     earlier = next((l for l, p in seen[name] if compatible(p, path)), None)
@@ -639,6 +640,7 @@ class DuplicateServerName(Rule):
                 if clash is None:
                     continue
                 name, earlier = clash
+                word = line.words[1]
                 if line.keyword == "server":
                     what = f"server `{name}`"
                 else:

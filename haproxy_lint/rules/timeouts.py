@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
@@ -15,7 +15,6 @@ from .tls import address_unseen, on_this_host
 
 # Server parameters whose value is a duration.
 SERVER_DURATIONS = frozenset({"inter", "fastinter", "downinter", "slowstart", "agent-inter"})
-_SERVER_KEYWORDS = frozenset({"server", "default-server", "server-template"})
 
 
 def with_unit(ms: int) -> str:
@@ -53,23 +52,28 @@ def duration_words(line: Line) -> Iterable[Word]:
     """The words of a line that hold a duration: ``timeout <name> <value>``, the 1.x aliases
     (``contimeout 5000``), ``hold <status> <value>`` in resolvers, server duration parameters."""
     words = line.words
-    keyword = line.keyword
-    if keyword == "timeout" and len(words) > 2:
-        yield words[2]
-    elif keyword in LEGACY_TIMEOUTS and len(words) > 1:
-        yield words[1]
-    elif keyword == "hold" and len(words) > 2:
-        yield words[2]
+    for i in duration_indexes(line.keyword, line.values):
+        yield words[i]
+
+
+def duration_indexes(keyword: str, values: Sequence[str]) -> Iterator[int]:
+    """Where :func:`duration_words` are among the values of a line with this keyword."""
+    n = len(values)
+    if keyword == "timeout" and n > 2:
+        yield 2
+    elif keyword in LEGACY_TIMEOUTS and n > 1:
+        yield 1
+    elif keyword == "hold" and n > 2:
+        yield 2
     elif keyword in ("server", "default-server", "server-template"):
-        start = {"server": 3, "default-server": 1, "server-template": 4}[keyword]
-        i = start
-        while i < len(words):
-            name = words[i].value
+        i = {"server": 3, "default-server": 1, "server-template": 4}[keyword]
+        while i < n:
+            name = values[i]
             if name in SERVER_FLAGS:
                 i += 1
                 continue
-            if name in SERVER_DURATIONS and i + 1 < len(words):
-                yield words[i + 1]
+            if name in SERVER_DURATIONS and i + 1 < n:
+                yield i + 1
             i += 2
 
 
@@ -122,9 +126,9 @@ class UnitlessDuration(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if line.keyword == "hold" and (section is None or section.kind != "resolvers"):
             return
-        values = line.plain_values
-        if values is not None and line.keyword in _SERVER_KEYWORDS and SERVER_DURATIONS.isdisjoint(values):
-            return  # a server line without a duration parameter (most): not cut into words
+        plain = line.plain_values
+        if plain is not None and not any(parse_int(plain[i]) for i in duration_indexes(line.keyword, plain)):
+            return  # no duration without a unit: the line's words need not be cut (thousands of servers)
         for word in duration_words(line):
             ms = parse_int(word.value)
             if not ms:
