@@ -20,6 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .errors import ParseError
 from .model import Config, Line, LineKind, Section, paused_gc
+from .words import split_line
 
 __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX_NESTED_CONDS"]
 
@@ -259,9 +260,8 @@ class _Builder:
                     offset += len(text) + len(eol)
                     number += 1
                     continue
-            end = offset + len(text) + len(eol)
-            lines.append(new(kind, number, offset, end, text, eol, depth, keyword))
-            offset = end
+            lines.append(new(kind, number, offset, text, eol, depth, keyword))
+            offset += len(text) + len(eol)
             number += 1
 
     def _add(self, raw: str, start: int, number: int, kind: LineKind, depth: int) -> None:
@@ -271,22 +271,25 @@ class _Builder:
         else:
             eol = ""
             text = raw
-        line = Line(kind, number, start, start + len(raw), text, eol, depth)
+        line = Line(kind, number, start, text, eol, depth)
         self.lines.append(line)
-        # Only a quote can leave a line unreadable: cut such lines now to report it.
-        if kind != "comment" and kind != "blank" and ('"' in text or "'" in text):
-            error = line.parts.error
-            if error is not None:
-                column, message = error
-                self.errors.append(
-                    ParseError(
-                        f"{message}: opened here, never closed on this line",
-                        path=self.path,
-                        line=number,
-                        column=column + 1,
-                        source_line=text,
-                    )
-                )
+        if kind == "comment" or kind == "blank" or ('"' not in text and "'" not in text):
+            return
+        # Only a quote can leave a line unreadable: cut such lines now to report it (the
+        # parts are not kept on the line: most such lines are never cut into words).
+        error = split_line(text).error
+        if error is None:
+            return
+        column, message = error
+        self.errors.append(
+            ParseError(
+                f"{message}: opened here, never closed on this line",
+                path=self.path,
+                line=number,
+                column=column + 1,
+                source_line=text,
+            )
+        )
 
 
 def _group(lines: list[Line]) -> tuple[list[Section], list[Line]]:
