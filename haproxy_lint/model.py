@@ -286,7 +286,7 @@ class Line(_Node):
         self.keyword = keyword
         self._parts: SplitLine | None = None
         self._words: tuple[Word, ...] | None = None
-        self._plain: Any = self  # not computed yet (None is an answer)
+        self._plain: Any = self  # not computed yet (None is an answer; see plain_values)
 
     def _key(self) -> tuple[object, ...]:
         return (self.kind, self.line, self.start, self.end, self.text, self.eol, self.depth)
@@ -363,9 +363,11 @@ class Line(_Node):
         (most lines; a ``#`` ends the words there): None otherwise, when ``values`` must
         be read. Several rules walk every line; they share this one cut."""
         values = self._plain
-        if values is self:
-            values = self._plain = _plain_values(self.text)
-        return values  # type: ignore[no-any-return]  # (_plain is Any: it holds self until computed)
+        if values.__class__ is Line:
+            # not computed yet: this line's own (it holds itself), or those of an earlier line
+            # with the same text (the parser's, to keep one copy)
+            values = self._plain = _plain_values(self.text) if values is self else values.plain_values
+        return values  # type: ignore[no-any-return]  # (_plain is Any: it holds a line until computed)
 
     def raw_values(self) -> list[tuple[str, str]]:
         """Each word's raw text and value, as :attr:`words` has them, without making (or

@@ -20,7 +20,6 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .errors import ParseError
 from .model import Config, Line, LineKind, Section, paused_gc
-from .words import split_line
 
 __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX_NESTED_CONDS"]
 
@@ -200,6 +199,10 @@ class _Builder:
         self.lines: list[Line] = []
         self.errors: list[ParseError] = []
         self.bom = ""
+        # A line of each text read so far (without a quote left open): a later line with the
+        # same text shares its text, keyword and plain values (Line.plain_values). Most of a
+        # large file's backends repeat the same lines.
+        self.seen: dict[str, Line] = {}
 
     def build(self, tree: Tree[Token]) -> Config:
         self._walk(tree.children, 0)
@@ -230,6 +233,7 @@ class _Builder:
         """
         lines = self.lines
         new = Line
+        seen = self.seen
         offset: int = token.start_pos or 0  # (never None: the grammar keeps positions)
         number: int = token.line or 1
         pieces = token.value.split("\n")
@@ -260,7 +264,13 @@ class _Builder:
                     offset += len(text) + len(eol)
                     number += 1
                     continue
-            lines.append(new(kind, number, offset, text, eol, depth, keyword))
+            twin = seen.get(text)
+            if twin is None or twin.kind != kind:
+                line = seen[text] = new(kind, number, offset, text, eol, depth, keyword)
+            else:
+                line = new(kind, number, offset, twin.text, eol, depth, twin.keyword)
+                line._plain = twin
+            lines.append(line)
             offset += len(text) + len(eol)
             number += 1
 
@@ -271,14 +281,24 @@ class _Builder:
         else:
             eol = ""
             text = raw
+        twin = self.seen.get(text)
+        if twin is not None and twin.kind == kind:
+            line = Line(kind, number, start, twin.text, eol, depth, twin.keyword)
+            line._plain = twin
+            line._parts = twin._parts  # (a quoted line's: they hold no offsets of the file)
+            self.lines.append(line)
+            return
         line = Line(kind, number, start, text, eol, depth)
         self.lines.append(line)
         if kind == "comment" or kind == "blank" or ('"' not in text and "'" not in text):
+            self.seen[text] = line
             return
-        # Only a quote can leave a line unreadable: cut such lines now to report it (the
-        # parts are not kept on the line: most such lines are never cut into words).
-        error = split_line(text).error
+        # Only a quote can leave a line unreadable: cut such lines now to report it. The
+        # parts are kept (and shared with the lines of the same text), for the rules that
+        # read the words of every such line (Line.raw_values).
+        error = line.parts.error
         if error is None:
+            self.seen[text] = line
             return
         column, message = error
         self.errors.append(
