@@ -257,25 +257,26 @@ _NO_COMMENT = ("comment", "blank")
 class Line(_Node):
     """One physical line: a directive, a section header, a comment, a blank or a ``.if`` line.
 
-    ``text`` is the line without its line ending ``eol``. ``depth`` is how many ``.if`` blocks
-    enclose it. ``keyword`` is the first word's value (``""`` for a line without words). The
-    line's words are cut on first use and kept (``parts``, ``words``; the parts are let go
-    once the words are made from them): most rules look at few lines closely, and a large
-    file parses several times faster that way. ``to_text()``
-    prints the line back from those parts.
+    ``text`` is the line without its line ending ``eol``; ``end`` follows from them and
+    ``start``. ``depth`` is how many ``.if`` blocks enclose it. ``keyword`` is the first
+    word's value (``""`` for a line without words). The line's words are cut on first use
+    and kept (``parts``, ``words``; the parts are let go once the words are made from them):
+    most rules look at few lines closely, and a large file parses several times faster that
+    way. ``to_text()`` prints the line back from those parts.
     """
 
-    __slots__ = ("kind", "line", "start", "end", "text", "eol", "depth", "keyword", "_parts", "_words", "_plain")
+    # No ``end``: it is computed (start + text + eol), as a large file would keep an int object
+    # for each line's end otherwise.
+    __slots__ = ("kind", "line", "start", "text", "eol", "depth", "keyword", "_parts", "_words", "_plain")
     _fields = ("kind", "line", "start", "end", "text", "eol", "depth")
     _dumped = (*_fields, "words")
 
     def __init__(
-        self, kind: LineKind, line: int, start: int, end: int, text: str, eol: str, depth: int, keyword: str | None = None
+        self, kind: LineKind, line: int, start: int, text: str, eol: str, depth: int, keyword: str | None = None
     ) -> None:
         self.kind = kind
         self.line = line
         self.start = start
-        self.end = end
         self.text = text
         self.eol = eol
         self.depth = depth
@@ -285,10 +286,15 @@ class Line(_Node):
         self.keyword = keyword
         self._parts: SplitLine | None = None
         self._words: tuple[Word, ...] | None = None
-        self._plain: Any = self  # not computed yet (None is an answer)
+        self._plain: Any = self  # not computed yet (None is an answer; see plain_values)
 
     def _key(self) -> tuple[object, ...]:
         return (self.kind, self.line, self.start, self.end, self.text, self.eol, self.depth)
+
+    @property
+    def end(self) -> int:
+        """Offset just past the line's line ending."""
+        return self.start + len(self.text) + len(self.eol)
 
     @property
     def parts(self) -> SplitLine:
@@ -357,9 +363,26 @@ class Line(_Node):
         (most lines; a ``#`` ends the words there): None otherwise, when ``values`` must
         be read. Several rules walk every line; they share this one cut."""
         values = self._plain
-        if values is self:
-            values = self._plain = _plain_values(self.text)
-        return values  # type: ignore[no-any-return]  # (_plain is Any: it holds self until computed)
+        if values.__class__ is Line:
+            # not computed yet: this line's own (it holds itself), or those of an earlier line
+            # with the same text (the parser's, to keep one copy)
+            values = self._plain = _plain_values(self.text) if values is self else values.plain_values
+        return values  # type: ignore[no-any-return]  # (_plain is Any: it holds a line until computed)
+
+    def raw_values(self) -> list[tuple[str, str]]:
+        """Each word's raw text and value, as :attr:`words` has them, without making (or
+        keeping) the words: for a walk over many lines that reports on few of them."""
+        words = self._words
+        if words is not None:
+            return [(w.raw, w.value) for w in words]
+        plain = self.plain_values
+        if plain is not None:
+            return [(v, v) for v in plain]
+        parts = self._parts
+        raws = [raw for raw, _ in (parts if parts is not None else split_line(self.text)).words]
+        if _QUOTING.search(self.text) is None:
+            return [(raw, raw) for raw in raws]
+        return [(raw, _intern(unquote(raw))) for raw in raws]
 
     @property
     def words_cut(self) -> bool:
@@ -408,7 +431,7 @@ class Line(_Node):
     @property
     def content_end(self) -> int:
         """Offset where the line's text ends, before its line ending."""
-        return self.end - len(self.eol)
+        return self.start + len(self.text)
 
     def word_after(self, *keywords: str) -> Word | None:
         """The word following the first word (after the keyword) whose value is in ``keywords``."""

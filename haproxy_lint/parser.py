@@ -199,6 +199,10 @@ class _Builder:
         self.lines: list[Line] = []
         self.errors: list[ParseError] = []
         self.bom = ""
+        # A line of each text read so far (without a quote left open): a later line with the
+        # same text shares its text, keyword and plain values (Line.plain_values). Most of a
+        # large file's backends repeat the same lines.
+        self.seen: dict[str, Line] = {}
 
     def build(self, tree: Tree[Token]) -> Config:
         self._walk(tree.children, 0)
@@ -229,6 +233,7 @@ class _Builder:
         """
         lines = self.lines
         new = Line
+        seen = self.seen
         offset: int = token.start_pos or 0  # (never None: the grammar keeps positions)
         number: int = token.line or 1
         pieces = token.value.split("\n")
@@ -259,9 +264,14 @@ class _Builder:
                     offset += len(text) + len(eol)
                     number += 1
                     continue
-            end = offset + len(text) + len(eol)
-            lines.append(new(kind, number, offset, end, text, eol, depth, keyword))
-            offset = end
+            twin = seen.get(text)
+            if twin is None or twin.kind != kind:
+                line = seen[text] = new(kind, number, offset, text, eol, depth, keyword)
+            else:
+                line = new(kind, number, offset, twin.text, eol, depth, twin.keyword)
+                line._plain = twin
+            lines.append(line)
+            offset += len(text) + len(eol)
             number += 1
 
     def _add(self, raw: str, start: int, number: int, kind: LineKind, depth: int) -> None:
@@ -271,22 +281,35 @@ class _Builder:
         else:
             eol = ""
             text = raw
-        line = Line(kind, number, start, start + len(raw), text, eol, depth)
+        twin = self.seen.get(text)
+        if twin is not None and twin.kind == kind:
+            line = Line(kind, number, start, twin.text, eol, depth, twin.keyword)
+            line._plain = twin
+            line._parts = twin._parts  # (a quoted line's: they hold no offsets of the file)
+            self.lines.append(line)
+            return
+        line = Line(kind, number, start, text, eol, depth)
         self.lines.append(line)
-        # Only a quote can leave a line unreadable: cut such lines now to report it.
-        if kind != "comment" and kind != "blank" and ('"' in text or "'" in text):
-            error = line.parts.error
-            if error is not None:
-                column, message = error
-                self.errors.append(
-                    ParseError(
-                        f"{message}: opened here, never closed on this line",
-                        path=self.path,
-                        line=number,
-                        column=column + 1,
-                        source_line=text,
-                    )
-                )
+        if kind == "comment" or kind == "blank" or ('"' not in text and "'" not in text):
+            self.seen[text] = line
+            return
+        # Only a quote can leave a line unreadable: cut such lines now to report it. The
+        # parts are kept (and shared with the lines of the same text), for the rules that
+        # read the words of every such line (Line.raw_values).
+        error = line.parts.error
+        if error is None:
+            self.seen[text] = line
+            return
+        column, message = error
+        self.errors.append(
+            ParseError(
+                f"{message}: opened here, never closed on this line",
+                path=self.path,
+                line=number,
+                column=column + 1,
+                source_line=text,
+            )
+        )
 
 
 def _group(lines: list[Line]) -> tuple[list[Section], list[Line]]:

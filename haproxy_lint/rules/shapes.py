@@ -312,6 +312,13 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
             if conditional and line.line in conditional and index.skipped(here, line):
                 continue
             values = line.plain_values
+            if values is None and not line.words_cut:
+                # A line with quotes (an acl's "/with space"): read as the plain ones when no
+                # value is empty (a missing argument to _arity) or a variable, and cut into
+                # words (kept on the line) only if suspect.
+                pairs = line.raw_values()
+                if pairs and all(value and "$" not in raw for raw, value in pairs):
+                    values = tuple([value for _, value in pairs])
             if values is not None:  # most lines: words are blank-separated runs
                 if not values:
                     continue

@@ -827,28 +827,12 @@ class UnusedBackend(Rule):
                         return
                     if line.keyword == "filter" and name is not None and name[0] == "spoe":
                         spoe_filter = True
-                raw = "\n".join([line.text for line in section.directives])
-                if "\\" not in raw and not ('"' in raw and "'" in raw):
-                    # Without escapes, and with quotes of one kind only, the words' values are the
-                    # text less its quotes (words.unquote): the identifiers of the whole text
-                    # (comments and keywords too) hold those of the words below. None of them a
-                    # backend's name: nothing to look at here.
-                    if names.isdisjoint(_identifiers(raw)):
-                        continue
-                rests: list[str] = []
-                for line in section.directives:
-                    keyword = line.keyword
-                    # The words after the keyword (and after a server's or acl's own name),
-                    # as one string: an identifier never spans a blank.
-                    skip = 2 if keyword in _OWN_NAME_KEYWORDS else 1
-                    plain = line.plain_values  # most lines (cut once for several rules)
-                    if plain is not None:
-                        rests.append(" ".join(plain[skip:]))
-                    else:
-                        rests.append(" ".join(word.value for word in line.words[skip:]))
-                # one search per section (an identifier never spans a line break either)
-                for ident in names.intersection(_IDENT.findall("\n".join(rests))):
-                    mentioned[ident].add(id(section))
+                directives = section.directives
+                # By slices of lines: a section of thousands (a frontend routing to every
+                # backend) would otherwise make its whole text several times over at once.
+                for at in range(0, len(directives), _SLICE):
+                    for ident in _mentions(names, directives[at : at + _SLICE]):
+                        mentioned[ident].add(id(section))
         for decl in index.decls:
             if decl.index != here or decl.kind != "backend" or decl.name is None or decl.name_word is None:
                 continue
@@ -866,6 +850,35 @@ class UnusedBackend(Rule):
                 f"no frontend or listen section routes to backend `{decl.name}`; add a "
                 f"`use_backend`/`default_backend` rule for it or delete it",
             )
+
+
+#: How many lines _mentions reads at once.
+_SLICE = 1000
+
+
+def _mentions(names: set[str], lines: Sequence[Line]) -> set[str]:
+    """The ``names`` the words of ``lines`` hold as identifiers (past a keyword's own name)."""
+    raw = "\n".join([line.text for line in lines])
+    if "\\" not in raw and not ('"' in raw and "'" in raw):
+        # Without escapes, and with quotes of one kind only, the words' values are the
+        # text less its quotes (words.unquote): the identifiers of the whole text
+        # (comments and keywords too) hold those of the words below. None of them a
+        # backend's name: nothing to look at here.
+        if names.isdisjoint(_identifiers(raw)):
+            return set()
+    rests: list[str] = []
+    for line in lines:
+        keyword = line.keyword
+        # The words after the keyword (and after a server's or acl's own name),
+        # as one string: an identifier never spans a blank.
+        skip = 2 if keyword in _OWN_NAME_KEYWORDS else 1
+        plain = line.plain_values  # most lines (cut once for several rules)
+        if plain is not None:
+            rests.append(" ".join(plain[skip:]))
+        else:
+            rests.append(" ".join(word.value for word in line.words[skip:]))
+    # one search for them all (an identifier never spans a line break either)
+    return names.intersection(_IDENT.findall("\n".join(rests)))
 
 
 # --- HL905 ---------------------------------------------------------------------------------------

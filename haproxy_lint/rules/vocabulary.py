@@ -156,7 +156,8 @@ def _split(line: Line) -> list[_W]:
     values = line.plain_values
     if values is not None:
         return [_W(v, v, line, i) for i, v in enumerate(values)]
-    return [_W(w.value, w.raw, line, i) for i, w in enumerate(line.words)]
+    # (a quoted line: its words are cut into Word objects only if one is reported, _W.word)
+    return [_W(value, raw, line, i) for i, (raw, value) in enumerate(line.raw_values())]
 
 
 def _dynamic(word: _W) -> bool:
