@@ -17,7 +17,7 @@ by running 2.6 and 2.8 against a server that records the requests:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -765,7 +765,10 @@ class HttpchkHeadersInVersion(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or len(line.words) < 2 or line.words[1].value != "httpchk":
-            return
+            return ()
+        return self._findings(ctx, line, section)
+
+    def _findings(self, ctx: Context, line: Line, section: Section) -> Iterator[Diagnostic]:
         opt = parse_option(line)
         if not opt.smuggled or opt.version_word is None:
             return
@@ -1118,7 +1121,10 @@ class ExpectStatusList(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         span = status_expect_span(line, ctx.version)
         if span is None or span[1] == span[0] + 2:  # no word after the pattern
-            return
+            return ()
+        return self._findings(ctx, line)
+
+    def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
         expect = parse_status_expect(line, ctx.version)
         if expect is None or not expect.extra:
             return
@@ -1473,12 +1479,15 @@ class InvalidCheckMethod(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
-            return
+            return ()
         if line.keyword == "http-check" and line.plain_values is not None:
             # no quote, escape or `$`: a method word is its value, judged without cutting the line
             meth = parse_send(line).arg_values.get("meth") if _action(line) == "send" else None
             if meth is None or not meth or (meth == meth.upper() and _TOKEN.fullmatch(meth)):
-                return
+                return ()
+        return self._findings(ctx, line)
+
+    def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
         for word in method_words(line):
             value = word.value
             if "$" in word.raw or not value:

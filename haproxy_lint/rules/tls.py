@@ -501,7 +501,10 @@ class ForceTLSVersion(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if "force-tlsv1" not in line.text or tls_line_side(line, section) is None:
-            return
+            return ()  # (most server and bind lines: no generator made for them)
+        return self._findings(ctx, line)
+
+    def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
         vw = version_words(line)
         for index, word in vw.forces:
             if index == SSLV3:
