@@ -1072,14 +1072,16 @@ class SniWithoutCheckSni(Rule):
 
         items = []
         for proxy in ctx.proxies:
-            if not proxy.is_backend or _connect_sets_sni(proxy):
+            if not proxy.is_backend:
+                continue
+            # The servers that set `sni` first (few do): the checks in force are read only for them.
+            sends = [(server, param) for server in proxy.servers
+                     if (param := server.get("sni")) is not None and param.value]
+            if not sends or _connect_sets_sni(proxy):
                 continue
             auto = ctx.version >= (3, 3) and _auto_sni(proxy)
-            for server in proxy.servers:
+            for server, param in sends:
                 if not server.check or not checks_use_tls(server) or server.get("check-sni") is not None:
-                    continue
-                param = server.get("sni")
-                if param is None or not param.value:
                     continue
                 if auto and server.get("no-check-sni-auto") is None:
                     continue
