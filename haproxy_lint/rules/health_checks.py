@@ -1289,7 +1289,8 @@ class HttpchkRedefined(Rule):
             section = proxy.section
             if section.kind not in CHECK_SECTIONS:
                 continue
-            yield from self._same_section(ctx, proxy)
+            if len(check_lines(proxy).options) > 1:  # (one check option alone repeats or replaces none)
+                yield from self._same_section(ctx, proxy)
             if section.kind != "defaults":
                 yield from self._over_defaults(ctx, proxy)
 

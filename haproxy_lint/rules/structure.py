@@ -631,6 +631,8 @@ class DuplicateServerName(Rule):
                     continue
                 clash = None
                 for name in names:
+                    if name not in seen:  # (most names: not seen before in the section)
+                        continue
                     earlier = next((l for l, p in seen[name] if compatible(p, path)), None)
                     if earlier is not None:
                         clash = (name, earlier)
