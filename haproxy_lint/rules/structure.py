@@ -1153,6 +1153,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
     target = ctx.settings.target_version
     out: list[KeywordFinding] = []
     known_sections = t.section_keywords()
+    described = {kind for kind in known_sections if t.keywords(kind)}  # (asked once, not per section)
     phrase_starts = _phrase_starts()
     spoe = any(section.kind.startswith("spoe-") for section in ctx.config.sections)
     conditional = index.branches[here]  # lines inside .if blocks, if any (others are never skipped)
@@ -1187,7 +1188,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
                     f"`{kind}` sections do not exist in HAProxy {target} (they came in {newer}); "
                     f"HAProxy refuses this section", Severity.ERROR))
             continue  # spoe-* (an agent file) or a section no table describes: nothing to check
-        if not t.keywords(kind):
+        if kind not in described:
             continue
         anonymous = kind == "defaults" and not section.name
         where = _section_name(section)
