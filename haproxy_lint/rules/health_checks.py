@@ -1730,6 +1730,21 @@ def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -
     return errors
 
 
+def _one_request(proxy: Proxy) -> bool:
+    """Whether the section's `http-check` rules hold no `connect`, at most one `send`, and no
+    `expect` before it (most sections): :func:`http_check_order_errors` finds nothing then,
+    as a `send` may only follow nothing or the implicit request, and only a `send` or a
+    `connect` can be out of place without a `connect`."""
+    sent = expected = False
+    for line in check_lines(proxy).http_rules:
+        action = _action(line)
+        if action == "connect" or (action == "send" and (sent or expected)):
+            return False
+        sent = sent or action == "send"
+        expected = expected or action == "expect"
+    return True
+
+
 class HttpCheckRuleOrder(Rule):
     """Reports `http-check` rules in an order HAProxy refuses: an `http-check send` after an
     `http-check expect` (or another `send`) with no `http-check connect` between them, an
@@ -1793,7 +1808,7 @@ class HttpCheckRuleOrder(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for proxy in ctx.proxies:
-            if proxy.section.kind not in CHECK_SECTIONS or not proxy.own("http-check"):
+            if proxy.section.kind not in CHECK_SECTIONS or not proxy.own("http-check") or _one_request(proxy):
                 continue
             for error in http_check_order_errors(proxy):
                 yield ctx.report(self, error.line.words[1], error.message)
