@@ -255,16 +255,17 @@ class _Family(Rule):
     family: frozenset[str] = frozenset()
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        # Not a generator: most lines (every `option`) find nothing, and return before making one.
         if section is None:
-            return
+            return ()
         found = verdict(ctx, section.kind, line.values)
         if found is None or found.keyword not in self.family:
-            return
+            return ()
         advice, fix = self.advise(ctx, line, section, found)
         target = found.words(line)
-        yield ctx.report(
+        return (ctx.report(
             self, (target[0].start, target[-1].end), f"{found.status(ctx)}; {advice}", fix=fix, severity=found.severity
-        )
+        ),)
 
     def advise(self, ctx: Context, line: Line, section: Section, found: Verdict) -> tuple[str, Fix | None]:
         raise NotImplementedError
@@ -876,8 +877,15 @@ class DeprecatedKeyword(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None:
-            return
+            return ()
         kind = options_kind(line)
+        if kind is not None and line.keyword != "stats":
+            names = watched_options(ctx.version, kind)
+            if not names or not any(name in line.text for name in names):
+                return ()  # most server and bind lines: no generator made for them
+        return self._findings(ctx, line, section, kind)
+
+    def _findings(self, ctx: Context, line: Line, section: Section, kind: str | None) -> Iterator[Diagnostic]:
         if kind is not None:
             for word, value in line_options(ctx, line, watched_options(ctx.version, kind)):
                 found = option_verdict(ctx, kind, word.value)

@@ -17,7 +17,7 @@ by running 2.6 and 2.8 against a server that records the requests:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -765,7 +765,10 @@ class HttpchkHeadersInVersion(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or len(line.words) < 2 or line.words[1].value != "httpchk":
-            return
+            return ()
+        return self._findings(ctx, line, section)
+
+    def _findings(self, ctx: Context, line: Line, section: Section) -> Iterator[Diagnostic]:
         opt = parse_option(line)
         if not opt.smuggled or opt.version_word is None:
             return
@@ -1118,7 +1121,10 @@ class ExpectStatusList(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         span = status_expect_span(line, ctx.version)
         if span is None or span[1] == span[0] + 2:  # no word after the pattern
-            return
+            return ()
+        return self._findings(ctx, line)
+
+    def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
         expect = parse_status_expect(line, ctx.version)
         if expect is None or not expect.extra:
             return
@@ -1283,7 +1289,8 @@ class HttpchkRedefined(Rule):
             section = proxy.section
             if section.kind not in CHECK_SECTIONS:
                 continue
-            yield from self._same_section(ctx, proxy)
+            if len(check_lines(proxy).options) > 1:  # (one check option alone repeats or replaces none)
+                yield from self._same_section(ctx, proxy)
             if section.kind != "defaults":
                 yield from self._over_defaults(ctx, proxy)
 
@@ -1473,12 +1480,15 @@ class InvalidCheckMethod(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
-            return
+            return ()
         if line.keyword == "http-check" and line.plain_values is not None:
             # no quote, escape or `$`: a method word is its value, judged without cutting the line
             meth = parse_send(line).arg_values.get("meth") if _action(line) == "send" else None
             if meth is None or not meth or (meth == meth.upper() and _TOKEN.fullmatch(meth)):
-                return
+                return ()
+        return self._findings(ctx, line)
+
+    def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
         for word in method_words(line):
             value = word.value
             if "$" in word.raw or not value:
@@ -1720,6 +1730,21 @@ def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -
     return errors
 
 
+def _one_request(proxy: Proxy) -> bool:
+    """Whether the section's `http-check` rules hold no `connect`, at most one `send`, and no
+    `expect` before it (most sections): :func:`http_check_order_errors` finds nothing then,
+    as a `send` may only follow nothing or the implicit request, and only a `send` or a
+    `connect` can be out of place without a `connect`."""
+    sent = expected = False
+    for line in check_lines(proxy).http_rules:
+        action = _action(line)
+        if action == "connect" or (action == "send" and (sent or expected)):
+            return False
+        sent = sent or action == "send"
+        expected = expected or action == "expect"
+    return True
+
+
 class HttpCheckRuleOrder(Rule):
     """Reports `http-check` rules in an order HAProxy refuses: an `http-check send` after an
     `http-check expect` (or another `send`) with no `http-check connect` between them, an
@@ -1783,7 +1808,7 @@ class HttpCheckRuleOrder(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for proxy in ctx.proxies:
-            if proxy.section.kind not in CHECK_SECTIONS or not proxy.own("http-check"):
+            if proxy.section.kind not in CHECK_SECTIONS or not proxy.own("http-check") or _one_request(proxy):
                 continue
             for error in http_check_order_errors(proxy):
                 yield ctx.report(self, error.line.words[1], error.message)

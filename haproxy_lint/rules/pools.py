@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+@functools.lru_cache(maxsize=4096)  # server names repeat from backend to backend (s1, app1...)
 def spare_word(text: str) -> str | None:
     """The first word of ``text`` that says "spare", unless a negation comes just before it
     (articles skipped: "not a backup")."""

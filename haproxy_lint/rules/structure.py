@@ -631,6 +631,8 @@ class DuplicateServerName(Rule):
                     continue
                 clash = None
                 for name in names:
+                    if name not in seen:  # (most names: not seen before in the section)
+                        continue
                     earlier = next((l for l, p in seen[name] if compatible(p, path)), None)
                     if earlier is not None:
                         clash = (name, earlier)
@@ -1164,6 +1166,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
     target = ctx.settings.target_version
     out: list[KeywordFinding] = []
     known_sections = t.section_keywords()
+    described = {kind for kind in known_sections if t.keywords(kind)}  # (asked once, not per section)
     phrase_starts = _phrase_starts()
     spoe = any(section.kind.startswith("spoe-") for section in ctx.config.sections)
     conditional = index.branches[here]  # lines inside .if blocks, if any (others are never skipped)
@@ -1198,7 +1201,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
                     f"`{kind}` sections do not exist in HAProxy {target} (they came in {newer}); "
                     f"HAProxy refuses this section", Severity.ERROR))
             continue  # spoe-* (an agent file) or a section no table describes: nothing to check
-        if not t.keywords(kind):
+        if kind not in described:
             continue
         anonymous = kind == "defaults" and not section.name
         where = _section_name(section)

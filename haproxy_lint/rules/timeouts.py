@@ -125,10 +125,13 @@ class UnitlessDuration(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if line.keyword == "hold" and (section is None or section.kind != "resolvers"):
-            return
+            return ()
         plain = line.plain_values
         if plain is not None and not any(parse_int(plain[i]) for i in duration_indexes(line.keyword, plain)):
-            return  # no duration without a unit: the line's words need not be cut (thousands of servers)
+            return ()  # no duration without a unit: the line's words need not be cut (thousands of servers)
+        return self._findings(ctx, line)
+
+    def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
         for word in duration_words(line):
             ms = parse_int(word.value)
             if not ms:
@@ -837,10 +840,13 @@ class ZeroThreshold(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
-            return
+            return ()
         values = line.plain_values
         if values is not None and self.READ.isdisjoint(values):
-            return  # none of the parameters below on the line (most server lines)
+            return ()  # none of the parameters below on the line (most server lines)
+        return self._findings(ctx, line)
+
+    def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
         counts, intervals = self.COUNTS, self.INTERVALS
         for param in ctx.server(line).params.values():
             if param.value is None or (param.name not in counts and param.name not in intervals):

@@ -501,7 +501,10 @@ class ForceTLSVersion(Rule):
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if "force-tlsv1" not in line.text or tls_line_side(line, section) is None:
-            return
+            return ()  # (most server and bind lines: no generator made for them)
+        return self._findings(ctx, line)
+
+    def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
         vw = version_words(line)
         for index, word in vw.forces:
             if index == SSLV3:
@@ -1069,14 +1072,16 @@ class SniWithoutCheckSni(Rule):
 
         items = []
         for proxy in ctx.proxies:
-            if not proxy.is_backend or _connect_sets_sni(proxy):
+            if not proxy.is_backend:
+                continue
+            # The servers that set `sni` first (few do): the checks in force are read only for them.
+            sends = [(server, param) for server in proxy.servers
+                     if (param := server.get("sni")) is not None and param.value]
+            if not sends or _connect_sets_sni(proxy):
                 continue
             auto = ctx.version >= (3, 3) and _auto_sni(proxy)
-            for server in proxy.servers:
+            for server, param in sends:
                 if not server.check or not checks_use_tls(server) or server.get("check-sni") is not None:
-                    continue
-                param = server.get("sni")
-                if param is None or not param.value:
                     continue
                 if auto and server.get("no-check-sni-auto") is None:
                     continue

@@ -308,7 +308,7 @@ class _Walk:
                 if len(values) > 1:
                     acls.add(values[1])
             elif keyword in _RULESETS:
-                key = ("rule", values[:_condition_at(values)], words is None)
+                key = ("rule", _rule_shape(values), words is None)
                 if seen(key) != ():
                     self.cached(key, words, line, self.rule)
                 self.condition_of(line, words, values, acls)
@@ -1047,6 +1047,26 @@ _OPTIONS_WITH_FREE_ARGUMENTS = frozenset({"httpchk", "httpslog", "redispatch", "
                                           "pgsql-check"})
 _EXPECT_OPTIONS = frozenset({"min-recv", "comment", "ok-status", "error-status", "tout-status", "on-success",
                              "on-error", "status-code"})
+
+
+def _rule_shape(values: tuple[str, ...]) -> tuple[str | None, ...]:
+    """What :meth:`_Walk.rule` reads of a rule: its words up to its condition, with the values
+    of a check rule's options (``http-check send ... hdr Host <name>``, one per backend) left
+    out unless they hold a log-format (``%``) or a variable (``$``): it reads no other."""
+    head = values[:_condition_at(values)]
+    if len(head) < 4 or head[0] not in ("http-check", "tcp-check"):
+        return head
+    options = CHECK_OPTIONS.get(f"{head[0]} {head[1]}")
+    if options is None:
+        return head
+    shape: list[str | None] = list(head)
+    i = 2
+    while i < len(head) and head[i] in options:
+        for j in range(i + 1, min(i + 1 + options[head[i]], len(head))):
+            if "%" not in head[j] and "$" not in head[j]:
+                shape[j] = None
+        i += 1 + options[head[i]]
+    return tuple(shape)
 
 
 def _first_unknown_option(args: list[_W], start: int, options: dict[str, int]) -> _W | None:
