@@ -258,7 +258,7 @@ class Line(_Node):
     """One physical line: a directive, a section header, a comment, a blank or a ``.if`` line.
 
     ``text`` is the line without its line ending ``eol``; ``end`` follows from them and
-    ``start``. ``depth`` is how many ``.if`` blocks enclose it. ``keyword`` is the first
+    ``start`` (the constructor checks the ``end`` it is given). ``depth`` is how many ``.if`` blocks enclose it. ``keyword`` is the first
     word's value (``""`` for a line without words). The line's words are cut on first use
     and kept (``parts``, ``words``; the parts are let go once the words are made from them):
     most rules look at few lines closely, and a large file parses several times faster that
@@ -272,8 +272,20 @@ class Line(_Node):
     _dumped = (*_fields, "words")
 
     def __init__(
-        self, kind: LineKind, line: int, start: int, text: str, eol: str, depth: int, keyword: str | None = None
+        self,
+        kind: LineKind,
+        line: int,
+        start: int,
+        end: int,
+        text: str,
+        eol: str,
+        depth: int,
+        keyword: str | None = None,
     ) -> None:
+        # ``end`` is taken (the signature of earlier versions) and checked, not kept.
+        if end != start + len(text) + len(eol):
+            raise ValueError(f"a line at {start} of {len(text) + len(eol)} characters ends at "
+                             f"{start + len(text) + len(eol)}, not {end}")
         self.kind = kind
         self.line = line
         self.start = start

@@ -266,9 +266,9 @@ class _Builder:
                     continue
             twin = seen.get(text)
             if twin is None or twin.kind != kind:
-                line = seen[text] = new(kind, number, offset, text, eol, depth, keyword)
+                line = seen[text] = new(kind, number, offset, offset + len(text) + len(eol), text, eol, depth, keyword)
             else:
-                line = new(kind, number, offset, twin.text, eol, depth, twin.keyword)
+                line = new(kind, number, offset, offset + len(text) + len(eol), twin.text, eol, depth, twin.keyword)
                 line._plain = twin
             lines.append(line)
             offset += len(text) + len(eol)
@@ -283,12 +283,12 @@ class _Builder:
             text = raw
         twin = self.seen.get(text)
         if twin is not None and twin.kind == kind:
-            line = Line(kind, number, start, twin.text, eol, depth, twin.keyword)
+            line = Line(kind, number, start, start + len(raw), twin.text, eol, depth, twin.keyword)
             line._plain = twin
             line._parts = twin._parts  # (a quoted line's: they hold no offsets of the file)
             self.lines.append(line)
             return
-        line = Line(kind, number, start, text, eol, depth)
+        line = Line(kind, number, start, start + len(raw), text, eol, depth)
         self.lines.append(line)
         if kind == "comment" or kind == "blank" or ('"' not in text and "'" not in text):
             self.seen[text] = line

@@ -325,3 +325,15 @@ def test_reused_words_are_the_words_a_fresh_parse_cuts():
     assert [line.words for line in new.lines] == [line.words for line in fresh.lines]
     assert [line.parts for line in new.lines] == [line.parts for line in fresh.lines]
     assert new.to_text() == new_text
+
+
+def test_a_line_is_built_with_the_constructor_of_earlier_versions():
+    """``Line(kind, line, start, end, text, eol, depth)``: ``end`` is no longer stored (it
+    follows from the rest) but the signature library users call is kept, and checked."""
+    from haproxy_lint import Line
+
+    [parsed] = parse("backend b\n    mode http\n").sections[0].directives
+    built = Line("directive", 2, 10, 24, "    mode http", "\n", 0)
+    assert built == parsed and built.end == parsed.end == 24 and built.keyword == "mode"
+    with pytest.raises(ValueError, match="ends at 24, not 23"):
+        Line("directive", 2, 10, 23, "    mode http", "\n", 0)
