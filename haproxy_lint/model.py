@@ -258,11 +258,12 @@ class Line(_Node):
     """One physical line: a directive, a section header, a comment, a blank or a ``.if`` line.
 
     ``text`` is the line without its line ending ``eol``; ``end`` follows from them and
-    ``start`` (the constructor checks the ``end`` it is given). ``depth`` is how many ``.if`` blocks enclose it. ``keyword`` is the first
-    word's value (``""`` for a line without words). The line's words are cut on first use
-    and kept (``parts``, ``words``; the parts are let go once the words are made from them):
-    most rules look at few lines closely, and a large file parses several times faster that
-    way. ``to_text()`` prints the line back from those parts.
+    ``start`` (the constructor checks the ``end`` it is given). ``depth`` is how many ``.if``
+    blocks enclose it. ``keyword`` is the first word's value (``""`` for a line without
+    words). The line's words are cut on first use and kept (``parts``, ``words``; the parts
+    are let go once the words are made from them): most rules look at few lines closely, and
+    a large file parses several times faster that way. ``to_text()`` prints the line back
+    from those parts.
     """
 
     # No ``end``: it is computed (start + text + eol), as a large file would keep an int object
