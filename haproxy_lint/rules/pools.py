@@ -476,7 +476,8 @@ def address_key(server: Server) -> tuple[str, ...] | None:
     prefix = address.prefix.lower()
     if prefix in ("unix@", "uxst@"):
         prefix = ""  # a path alone is a stream UNIX socket too
-    return (prefix, host, address.port or "", server.value("sni") or "")
+    sni = server.effective_params.get("sni")  # (what server.value() reads, without its calls)
+    return (prefix, host, address.port or "", (sni.value or "") if sni is not None else "")
 
 
 def _other_branch(section: Section, first: Line, second: Line) -> bool:
@@ -529,9 +530,11 @@ class DuplicateServerAddress(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for proxy in ctx.proxies:
+            if len(proxy.servers) < 2:
+                continue  # (nothing to compare)
             seen: dict[tuple[str, ...], Server] = {}
             for server in proxy.servers:
-                if server.kind != "server" or server.has("disabled"):
+                if server.kind != "server" or "disabled" in server.effective_params:
                     continue
                 key = address_key(server)
                 if key is None:

@@ -219,7 +219,7 @@ def _valid_intervals(server: Server) -> bool:
             return False
     for name in ("fall", "rise"):
         param = params.get(name)
-        if param is not None and (param.integer is None or param.integer <= 0):
+        if param is not None and ((count := param.integer) is None or count <= 0):
             return False
     return True
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 
 from ..diagnostics import Diagnostic, Edit, Severity
-from ..effective import Proxy, proxy_facts
+from ..effective import Proxy, nearest_in_chain, proxy_facts
 from ..model import Config, Line, Section, Word
 from ..rule import Context, Rule
 from ..views import Param, Server
@@ -232,17 +232,23 @@ def _check_connects_ssl(proxy: Proxy) -> Line | None:
     if ("connects_ssl",) in facts:
         return facts[("connects_ssl",)]  # type: ignore[no-any-return]
     found = None
-    for keyword in ("tcp-check", "http-check"):
+    # The rules in force are some section's of the chain: when none of them writes such a
+    # rule (most chains), one walk of the chain says so, where the rules in force take two.
+    writes_one = nearest_in_chain(
+        proxy, "tls.writes_connect_ssl", lambda p: any(map(_connects_ssl, p.own("tcp-check", "http-check")))
+    )
+    for keyword in ("tcp-check", "http-check") if writes_one is not None else ():
         lines, _ = proxy.effective_lines(keyword)
-        for line in lines:
-            values = _values(line)
-            if len(values) > 1 and values[1] == "connect" and "ssl" in values[2:]:
-                found = line
-                break
+        found = next(filter(_connects_ssl, lines), None)
         if found is not None:
             break
     facts[("connects_ssl",)] = found
     return found
+
+
+def _connects_ssl(line: Line) -> bool:
+    values = _values(line)
+    return len(values) > 1 and values[1] == "connect" and "ssl" in values[2:]
 
 
 def server_uses_ssl(proxy: Proxy | None, server: Server) -> bool:
@@ -852,8 +858,10 @@ class VerifyNone(Rule):
             if not proxy.servers:
                 continue
             connects = _check_connects_ssl(proxy) is not None  # (server_uses_ssl, once per proxy)
+            # (effective_params: what has() reads, without a call per flag and server)
             remote_ssl += [(proxy, server) for server in proxy.servers
-                           if (connects or server.has("ssl") or server.has("check-ssl")) and not on_this_host(server)]
+                           if (connects or "ssl" in server.effective_params or "check-ssl" in server.effective_params)
+                           and not on_this_host(server)]
         for section in ctx.config.sections_of("global"):
             for line in section.directives_named("ssl-server-verify"):
                 if len(line.words) > 1 and line.words[1].value == "none" and (remote_ssl or not ctx.proxies):
@@ -955,13 +963,14 @@ class SSLVerifyWithoutCA(Rule):
             for server in proxy.servers:
                 if server.kind == "default-server":
                     continue
-                ssl = server.get("ssl") or server.inherited.get("ssl")
-                check_ssl = server.get("check-ssl")
+                params = server.effective_params  # (what get() reads, for thousands of servers)
+                ssl = params.get("ssl") or server.inherited.get("ssl")
+                check_ssl = params.get("check-ssl")
                 if ssl is None and check_ssl is None and connect is None:
                     continue
-                verify = server.get("verify")
+                verify = params.get("verify")
                 mode = verify.value if verify is not None else global_verify
-                if mode != "required" or server.get("ca-file") is not None:
+                if mode != "required" or params.get("ca-file") is not None:
                     continue
                 why = (
                     "certificate verification is on by default"
