@@ -19,7 +19,7 @@ from typing import Any, Optional, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _setattr, _trusted, lazy, paused_gc
-from .views import Acl, Bind, Param, Route, Server, parse_duration
+from .views import Acl, Bind, Param, Route, Server, _duration_ms
 
 __all__ = ["Chain", "Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
 
@@ -46,7 +46,7 @@ class Setting(BaseModel):
     @lazy  # read by several rules for every proxy's timeouts: parsed once
     def duration(self) -> int | None:
         """The value as milliseconds, for timeouts (``None`` if malformed)."""
-        return parse_duration(self.word.value) if self.word is not None else None
+        return _duration_ms(self.word.value) if self.word is not None else None
 
 
 class Proxy(BaseModel):

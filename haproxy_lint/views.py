@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from sys import intern as _intern
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -62,6 +63,12 @@ def parse_duration(text: str) -> int | None:
     if unit == "us":
         return (value + 999) // 1000
     return value * _UNIT_MS[unit]
+
+
+# The views' reading of durations: a file repeats a handful of them (``inter 2s`` on thousands
+# of servers), each read by several rules. Bounded, and a pure function of the text: nothing
+# goes stale.
+_duration_ms = lru_cache(maxsize=1024)(parse_duration)
 
 
 def parse_int(text: str) -> int | None:
@@ -246,7 +253,7 @@ class Param(_Node):
         """The value as a duration in milliseconds (``None`` if absent or malformed)."""
         found = self._duration
         if found is _UNSET:
-            found = self._duration = parse_duration(self.value) if self.value is not None else None
+            found = self._duration = _duration_ms(self.value) if self.value is not None else None
         return found  # type: ignore[no-any-return]
 
     @property
