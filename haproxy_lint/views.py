@@ -395,41 +395,46 @@ class Server(BaseModel):
 
     @lazy  # rules ask again and again, for thousands of servers
     def check(self) -> bool:
-        return self.has("check")
+        return "check" in self.effective_params  # (has(), without the call: read for every server)
 
     @lazy
     def backup(self) -> bool:
-        return self.has("backup")
+        return "backup" in self.effective_params
 
     @lazy
     def ssl(self) -> bool:
-        return self.has("ssl")
+        return "ssl" in self.effective_params
 
     @lazy
     def inter(self) -> int:
         """Effective ``inter`` in ms (HAProxy's default: 2s)."""
-        return self.duration("inter") or 2000
+        param = self.effective_params.get("inter")  # (duration(), without the calls)
+        return (param.duration if param else None) or 2000
 
     @lazy
     def fastinter(self) -> int:
         """Effective ``fastinter`` in ms (defaults to ``inter``)."""
-        return self.duration("fastinter") or self.inter
+        param = self.effective_params.get("fastinter")
+        return (param.duration if param else None) or self.inter
 
     @lazy
     def downinter(self) -> int:
         """Effective ``downinter`` in ms (defaults to ``inter``)."""
-        return self.duration("downinter") or self.inter
+        param = self.effective_params.get("downinter")
+        return (param.duration if param else None) or self.inter
 
     @lazy
     def fall(self) -> int:
         """Effective ``fall`` (HAProxy's default: 3)."""
-        value = self.integer("fall")
+        param = self.effective_params.get("fall")
+        value = param.integer if param else None
         return 3 if value is None else value
 
     @lazy
     def rise(self) -> int:
         """Effective ``rise`` (HAProxy's default: 2)."""
-        value = self.integer("rise")
+        param = self.effective_params.get("rise")
+        value = param.integer if param else None
         return 2 if value is None else value
 
     @property
