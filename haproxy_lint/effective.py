@@ -18,8 +18,8 @@ from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _setattr, _trusted, paused_gc
-from .views import Acl, Bind, Param, Route, Server, parse_duration
+from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _setattr, _trusted, lazy, paused_gc
+from .views import Acl, Bind, Param, Route, Server, _duration_ms
 
 __all__ = ["Chain", "Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
 
@@ -32,7 +32,7 @@ LEGACY_TIMEOUTS = {"clitimeout": "client", "srvtimeout": "server", "contimeout":
 class Setting(BaseModel):
     """An effective setting: the line that sets it, and whether it comes from ``defaults``."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
 
     line: Line
     inherited: bool
@@ -43,10 +43,10 @@ class Setting(BaseModel):
     def value(self) -> str | None:
         return self.word.value if self.word is not None else None
 
-    @property
+    @lazy  # read by several rules for every proxy's timeouts: parsed once
     def duration(self) -> int | None:
         """The value as milliseconds, for timeouts (``None`` if malformed)."""
-        return parse_duration(self.word.value) if self.word is not None else None
+        return _duration_ms(self.word.value) if self.word is not None else None
 
 
 class Proxy(BaseModel):
@@ -180,7 +180,7 @@ def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool])
     current: Proxy | None = proxy
     found: Proxy | None = None
     while current is not None:
-        memo = _memo(current, "_nearest")
+        memo = getattr(current, "_nearest", None)  # (see _memo: inline, it runs for every step)
         if memo is None:
             memo = {}
             _setattr(current, "_nearest", memo)
@@ -206,7 +206,7 @@ def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start
     value = start
     current: Proxy | None = proxy
     while current is not None:
-        memo = _memo(current, "_folded")
+        memo = getattr(current, "_folded", None)
         if memo is not None and key in memo:
             value = memo[key]
             break
@@ -214,7 +214,7 @@ def fold_chain(proxy: Proxy, key: Hashable, step: Callable[[T, Proxy], T], start
         current = current.defaults
     for each in reversed(chain):
         value = step(value, each)
-        memo = _memo(each, "_folded")
+        memo = getattr(each, "_folded", None)
         if memo is None:
             memo = {}
             _setattr(each, "_folded", memo)

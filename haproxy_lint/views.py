@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from sys import intern as _intern
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -62,6 +63,12 @@ def parse_duration(text: str) -> int | None:
     if unit == "us":
         return (value + 999) // 1000
     return value * _UNIT_MS[unit]
+
+
+# The views' reading of durations: a file repeats a handful of them (``inter 2s`` on thousands
+# of servers), each read by several rules. Bounded, and a pure function of the text: nothing
+# goes stale.
+_duration_ms = lru_cache(maxsize=1024)(parse_duration)
 
 
 def parse_int(text: str) -> int | None:
@@ -246,7 +253,7 @@ class Param(_Node):
         """The value as a duration in milliseconds (``None`` if absent or malformed)."""
         found = self._duration
         if found is _UNSET:
-            found = self._duration = parse_duration(self.value) if self.value is not None else None
+            found = self._duration = _duration_ms(self.value) if self.value is not None else None
         return found  # type: ignore[no-any-return]
 
     @property
@@ -388,41 +395,46 @@ class Server(BaseModel):
 
     @lazy  # rules ask again and again, for thousands of servers
     def check(self) -> bool:
-        return self.has("check")
+        return "check" in self.effective_params  # (has(), without the call: read for every server)
 
     @lazy
     def backup(self) -> bool:
-        return self.has("backup")
+        return "backup" in self.effective_params
 
     @lazy
     def ssl(self) -> bool:
-        return self.has("ssl")
+        return "ssl" in self.effective_params
 
     @lazy
     def inter(self) -> int:
         """Effective ``inter`` in ms (HAProxy's default: 2s)."""
-        return self.duration("inter") or 2000
+        param = self.effective_params.get("inter")  # (duration(), without the calls)
+        return (param.duration if param else None) or 2000
 
     @lazy
     def fastinter(self) -> int:
         """Effective ``fastinter`` in ms (defaults to ``inter``)."""
-        return self.duration("fastinter") or self.inter
+        param = self.effective_params.get("fastinter")
+        return (param.duration if param else None) or self.inter
 
     @lazy
     def downinter(self) -> int:
         """Effective ``downinter`` in ms (defaults to ``inter``)."""
-        return self.duration("downinter") or self.inter
+        param = self.effective_params.get("downinter")
+        return (param.duration if param else None) or self.inter
 
     @lazy
     def fall(self) -> int:
         """Effective ``fall`` (HAProxy's default: 3)."""
-        value = self.integer("fall")
+        param = self.effective_params.get("fall")
+        value = param.integer if param else None
         return 3 if value is None else value
 
     @lazy
     def rise(self) -> int:
         """Effective ``rise`` (HAProxy's default: 2)."""
-        value = self.integer("rise")
+        param = self.effective_params.get("rise")
+        value = param.integer if param else None
         return 2 if value is None else value
 
     @property
