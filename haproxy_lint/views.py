@@ -395,46 +395,41 @@ class Server(BaseModel):
 
     @lazy  # rules ask again and again, for thousands of servers
     def check(self) -> bool:
-        return "check" in self.effective_params  # (has(), without the call: read for every server)
+        return self.has("check")
 
     @lazy
     def backup(self) -> bool:
-        return "backup" in self.effective_params
+        return self.has("backup")
 
     @lazy
     def ssl(self) -> bool:
-        return "ssl" in self.effective_params
+        return self.has("ssl")
 
     @lazy
     def inter(self) -> int:
         """Effective ``inter`` in ms (HAProxy's default: 2s)."""
-        param = self.effective_params.get("inter")  # (duration(), without the calls)
-        return (param.duration if param else None) or 2000
+        return self.duration("inter") or 2000
 
     @lazy
     def fastinter(self) -> int:
         """Effective ``fastinter`` in ms (defaults to ``inter``)."""
-        param = self.effective_params.get("fastinter")
-        return (param.duration if param else None) or self.inter
+        return self.duration("fastinter") or self.inter
 
     @lazy
     def downinter(self) -> int:
         """Effective ``downinter`` in ms (defaults to ``inter``)."""
-        param = self.effective_params.get("downinter")
-        return (param.duration if param else None) or self.inter
+        return self.duration("downinter") or self.inter
 
     @lazy
     def fall(self) -> int:
         """Effective ``fall`` (HAProxy's default: 3)."""
-        param = self.effective_params.get("fall")
-        value = param.integer if param else None
+        value = self.integer("fall")
         return 3 if value is None else value
 
     @lazy
     def rise(self) -> int:
         """Effective ``rise`` (HAProxy's default: 2)."""
-        param = self.effective_params.get("rise")
-        value = param.integer if param else None
+        value = self.integer("rise")
         return 2 if value is None else value
 
     @property

@@ -63,21 +63,19 @@ def checks_use_tls(server: Server) -> bool:
     """Whether health checks go over TLS: ``check-ssl``, or ``ssl`` when neither ``port`` nor
     ``addr`` moves the check (HAProxy's init_srv_check(): with either of them set, the server's
     transport is not reused for checks)."""
-    params = server.effective_params  # (what has() and get() read: asked for thousands of servers)
-    if "check-ssl" in params:
+    if server.has("check-ssl"):
         return True
-    return "ssl" in params and "port" not in params and "addr" not in params
+    return server.has("ssl") and server.get("port") is None and server.get("addr") is None
 
 
 def check_port(server: Server) -> int | None:
     """The port health checks go to: ``port`` if set, else the port of ``addr`` if it has one,
     else the server's port (HAProxy's srv_check_healthcheck_port()); ``None`` when it is not a
     plain number."""
-    params = server.effective_params
-    port = params.get("port")
+    port = server.get("port")
     if port is not None:
         return port.integer
-    addr = params.get("addr")
+    addr = server.get("addr")
     if addr is not None and addr.value is not None:
         address = parse_address(addr.value)
         if address.port is not None:
@@ -181,8 +179,7 @@ class CheckDisabledServer(Rule):
             # (most servers have `check`: the proxy's health-check setting is read for the others)
             unchecked = [
                 server for server in proxy.servers
-                if "check" not in server.params  # (the usual case, before the lookups of flag())
-                and server.flag("check") is None and server.get("track") is None  # (`no-check` is deliberate)
+                if server.flag("check") is None and server.get("track") is None  # (`no-check` is deliberate)
             ]
             if not unchecked:
                 continue
@@ -340,7 +337,7 @@ class PlainCheckToTlsPort(Rule):
             if option is None or option.value != "httpchk":
                 continue
             for server in proxy.servers:
-                if "check" not in server.effective_params:
+                if not server.check:
                     continue
                 port = check_port(server)
                 if port not in TLS_PORTS or checks_use_tls(server):
@@ -407,12 +404,11 @@ class SniWithoutSsl(Rule):
         inherited: dict[tuple[str, int], tuple[Param, list[str], list[bool]]] = {}
         for proxy in backends(ctx):
             for server in proxy.servers:
-                params = server.effective_params
-                if "sni" not in params and "check-sni" not in params:
+                if not server.has("sni") and not server.has("check-sni"):
                     continue  # (most servers: nothing to read)
-                ssl = "ssl" in params
-                for name, uses_tls in (("sni", ssl), ("check-sni", ssl or "check-ssl" in params)):
-                    param = params.get(name)
+                ssl = server.has("ssl")
+                for name, uses_tls in (("sni", ssl), ("check-sni", ssl or server.has("check-ssl"))):
+                    param = server.get(name)
                     if param is None:
                         continue
                     if is_inherited(server, param):

@@ -476,8 +476,7 @@ def address_key(server: Server) -> tuple[str, ...] | None:
     prefix = address.prefix.lower()
     if prefix in ("unix@", "uxst@"):
         prefix = ""  # a path alone is a stream UNIX socket too
-    sni = server.effective_params.get("sni")  # (what server.value() reads, without its calls)
-    return (prefix, host, address.port or "", (sni.value or "") if sni is not None else "")
+    return (prefix, host, address.port or "", server.value("sni") or "")
 
 
 def _other_branch(section: Section, first: Line, second: Line) -> bool:
@@ -534,7 +533,7 @@ class DuplicateServerAddress(Rule):
                 continue  # (nothing to compare)
             seen: dict[tuple[str, ...], Server] = {}
             for server in proxy.servers:
-                if server.kind != "server" or "disabled" in server.effective_params:
+                if server.kind != "server" or server.has("disabled"):
                     continue
                 key = address_key(server)
                 if key is None:

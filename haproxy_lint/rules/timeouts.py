@@ -212,13 +212,12 @@ def inherited_note(server: Server, names: Iterable[str]) -> str:
 def _valid_intervals(server: Server) -> bool:
     """Whether the server's check counts and intervals are readable and above 0 (HL207 and
     the parser report the others)."""
-    params = server.effective_params  # (what server.get() reads: one lookup for five names)
     for name in ("inter", "fastinter", "downinter"):
-        param = params.get(name)
+        param = server.get(name)
         if param is not None and not param.duration:
             return False
     for name in ("fall", "rise"):
-        param = params.get(name)
+        param = server.get(name)
         if param is not None and ((count := param.integer) is None or count <= 0):
             return False
     return True

@@ -858,10 +858,8 @@ class VerifyNone(Rule):
             if not proxy.servers:
                 continue
             connects = _check_connects_ssl(proxy) is not None  # (server_uses_ssl, once per proxy)
-            # (effective_params: what has() reads, without a call per flag and server)
             remote_ssl += [(proxy, server) for server in proxy.servers
-                           if (connects or "ssl" in server.effective_params or "check-ssl" in server.effective_params)
-                           and not on_this_host(server)]
+                           if (connects or server.has("ssl") or server.has("check-ssl")) and not on_this_host(server)]
         for section in ctx.config.sections_of("global"):
             for line in section.directives_named("ssl-server-verify"):
                 if len(line.words) > 1 and line.words[1].value == "none" and (remote_ssl or not ctx.proxies):
@@ -963,14 +961,13 @@ class SSLVerifyWithoutCA(Rule):
             for server in proxy.servers:
                 if server.kind == "default-server":
                     continue
-                params = server.effective_params  # (what get() reads, for thousands of servers)
-                ssl = params.get("ssl") or server.inherited.get("ssl")
-                check_ssl = params.get("check-ssl")
+                ssl = server.get("ssl") or server.inherited.get("ssl")
+                check_ssl = server.get("check-ssl")
                 if ssl is None and check_ssl is None and connect is None:
                     continue
-                verify = params.get("verify")
+                verify = server.get("verify")
                 mode = verify.value if verify is not None else global_verify
-                if mode != "required" or params.get("ca-file") is not None:
+                if mode != "required" or server.get("ca-file") is not None:
                     continue
                 why = (
                     "certificate verification is on by default"
