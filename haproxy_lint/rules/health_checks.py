@@ -197,10 +197,6 @@ class OptionRequest:
         return len(self.line.words) > 2
 
     @property
-    def args_text(self) -> str:
-        return " ".join(w.raw for w in self.line.words[2:])
-
-    @property
     def has_host(self) -> bool:
         return self.host_arg is not None or any(name.lower() == "host" for name, _ in self.headers)
 

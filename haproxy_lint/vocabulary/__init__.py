@@ -241,14 +241,6 @@ def enum_meta(name: str) -> dict[str, Any]:
     return dict(_enums()["meta"].get(name, {}))
 
 
-def enum_history(name: str, value: str) -> tuple[str | None, str | None]:
-    """``(since, until)`` of one value of an enumeration, or ``(None, None)`` if unknown."""
-    span = _enums()["enums"].get(name, {}).get(value)
-    if span is None:
-        return None, None
-    return span.get("since"), span.get("until")
-
-
 def history(kind: str, word: str, version: tuple[int, int]) -> tuple[str | None, str | None]:
     """Why a word unknown to the target version's table is unknown: ``(came_in, removed_in)``.
 
