@@ -17,15 +17,13 @@ and may change in any release.
 
 __version__ = "0.1.0"
 
-import gc as _gc
-
 from .model import paused_gc as _paused_gc
 
 # Importing the package (pydantic's schema machinery, the models built with it) creates
 # some 25,000 long-lived objects, which the cyclic collections their own allocations
 # trigger would walk again and again: about 8 ms of every run of the command. So the
 # collector is paused for the imports, and what exists then goes straight to the oldest
-# generation (freeze, then unfreeze), which only a full collection walks. For a program
+# generation (see model.paused_gc), which only a full collection walks. For a program
 # importing the package, that only means its own older objects wait for a full collection.
 with _paused_gc():
     from .diagnostics import Diagnostic, Edit, Fix, Severity
@@ -40,11 +38,6 @@ with _paused_gc():
     from .settings import Settings, Thresholds
     from .views import Acl, Address, Bind, Param, Route, Server, parse_address, parse_duration
 
-    # CPython's (PyPy's gc module has no freeze()). Not when the program has frozen objects
-    # of its own (a pre-fork server keeping pages shared): unfreeze() would let them go too.
-    if hasattr(_gc, "freeze") and _gc.get_freeze_count() == 0:
-        _gc.freeze()
-        _gc.unfreeze()
 
 __all__ = [
     "Acl",
