@@ -85,26 +85,51 @@ class CheckLines:
     """A proxy section's own health-check lines, read once (a dozen rules ask for every
     proxy): its check options (:func:`check_option_lines`) and its ``option httpchk`` lines
     (:func:`httpchk_lines`), the ``http-check`` lines that add rules (:func:`http_rule_lines`)
-    and the flags (``disable-on-404``, ``send-state``), its ``tcp-check`` rules. Callers must
-    not change them."""
+    with their actions (``rule_actions``, in the same order) and its ``send`` rules, the
+    flags (``disable-on-404``, ``send-state``), its ``tcp-check`` rules. Callers must not
+    change them."""
 
-    __slots__ = ("options", "httpchk", "http_rules", "http_flags", "tcp_rules")
+    __slots__ = ("options", "httpchk", "http_rules", "rule_actions", "sends", "http_flags", "tcp_rules")
 
     def __init__(self, section: Section) -> None:
-        self.options = check_option_lines(section)
-        self.httpchk = [d for d in self.options if _action(d) == "httpchk"]
-        http = [(d, _action(d)) for d in section.directives_named("http-check")]
-        self.http_rules = [d for d, action in http if action not in _NOT_RULES]
-        self.http_flags = [d for d, action in http if action in HTTP_CHECK_FLAGS]
+        # One pass over each keyword's lines, each line's action read once.
+        self.options: list[Line] = []
+        self.httpchk: list[Line] = []
+        for line in section.directives_named("option"):
+            action = _action(line)
+            if action in CHECK_OPTIONS:
+                self.options.append(line)
+                if action == "httpchk":
+                    self.httpchk.append(line)
+        self.http_rules: list[Line] = []
+        self.rule_actions: list[str] = []
+        self.sends: list[Line] = []
+        self.http_flags: list[Line] = []
+        for line in section.directives_named("http-check"):
+            action = _action(line)
+            if action in HTTP_CHECK_FLAGS:
+                self.http_flags.append(line)
+            elif action:
+                self.http_rules.append(line)
+                self.rule_actions.append(action)
+                if action == "send":
+                    self.sends.append(line)
         self.tcp_rules = [d for d in section.directives_named("tcp-check") if _action(d)]
 
 
 def check_lines(proxy: Proxy) -> CheckLines:
     """The proxy's own :class:`CheckLines`, kept on the proxy."""
-    facts = proxy_facts(proxy)
-    found: CheckLines | None = facts.get(("check_lines",))
+    return _own_lines(proxy_facts(proxy), proxy)
+
+
+_CHECK_LINES = ("check_lines",)
+_CHECK_TYPE = ("check_type",)
+
+
+def _own_lines(facts: dict, proxy: Proxy) -> CheckLines:
+    found: CheckLines | None = facts.get(_CHECK_LINES)
     if found is None:
-        found = facts[("check_lines",)] = CheckLines(proxy.section)
+        found = facts[_CHECK_LINES] = CheckLines(proxy.section)
     return found
 
 
@@ -127,23 +152,43 @@ def check_type(proxy: Proxy) -> CheckType:
     Kept on the proxy (it depends on the sections only; a dozen rules ask for every proxy):
     callers read it and must not change it."""
     facts = proxy_facts(proxy)
-    found: CheckType | None = facts.get(("check_type",))
+    found: CheckType | None = facts.get(_CHECK_TYPE)
     if found is not None:
         return found
-    owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_lines(p).options))
-    if owner is None:
-        found = CheckType(None)
+    options = _own_lines(facts, proxy).options
+    if options:  # (most proxies that have one: no chain to walk)
+        found = CheckType(_action(options[-1]), options[-1])
     else:
-        own = check_lines(owner).options
-        found = CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
-    facts[("check_type",)] = found
+        owner = nearest_in_chain(proxy, "check_type", _has_check_option)
+        if owner is None:
+            found = CheckType(None)
+        else:
+            last = check_lines(owner).options[-1]
+            found = CheckType(_action(last), last, owner is not proxy)
+    facts[_CHECK_TYPE] = found
     return found
+
+
+def _has_check_option(proxy: Proxy) -> bool:
+    return bool(check_lines(proxy).options)
 
 
 def http_owner(proxy: Proxy) -> Proxy | None:
     """The proxy whose section holds the HTTP-check ruleset in force for ``proxy``: itself if
     it has its own ``option httpchk`` or ``http-check`` rules, else its defaults' owner."""
-    return nearest_in_chain(proxy, "http_owner", lambda p: bool(check_lines(p).httpchk or check_lines(p).http_rules))
+    facts = proxy_facts(proxy)  # (where nearest_in_chain keeps its answers: read it first)
+    if "http_owner" in facts:
+        return facts["http_owner"]  # type: ignore[no-any-return]
+    own = _own_lines(facts, proxy)
+    if own.httpchk or own.http_rules:  # (most proxies that have one: no chain to walk)
+        facts["http_owner"] = proxy
+        return proxy
+    return nearest_in_chain(proxy, "http_owner", _owns_http_rules)
+
+
+def _owns_http_rules(proxy: Proxy) -> bool:
+    own = check_lines(proxy)
+    return bool(own.httpchk or own.http_rules)
 
 
 def _why_not(proxy: Proxy, option: str) -> str:
@@ -194,7 +239,8 @@ class OptionRequest:
 
     @property
     def has_args(self) -> bool:
-        return len(self.line.words) > 2
+        values = self.line.plain_values
+        return len(values if values is not None else self.line.words) > 2
 
     @property
     def has_host(self) -> bool:
@@ -202,8 +248,11 @@ class OptionRequest:
 
 
 def parse_option(line: Line) -> OptionRequest:
-    args = line.words[2:]
     req = OptionRequest(line)
+    values = line.plain_values
+    if values is not None and len(values) <= 2:
+        return req  # a bare `option httpchk` (most): no need to cut the line into words
+    args = line.words[2:]
     if len(args) == 1:
         req.uri = args[0]
     elif len(args) >= 2:
@@ -274,20 +323,28 @@ def parse_send(line: Line) -> SendRequest:
     values: Sequence[str] | None = line.plain_values
     if values is None:
         values = line.values
+    arg_at, header_at = send_layout(values)
+    return SendRequest(line, values, arg_at, header_at)
+
+
+def send_layout(values: Sequence[str]) -> tuple[dict[str, int], list[tuple[int, int]]]:
+    """Where the arguments of an ``http-check send`` line are, by index in its ``values``:
+    each argument's value, and each ``hdr``'s name and value."""
     arg_at: dict[str, int] = {}
     header_at: list[tuple[int, int]] = []
     i = 2
-    while i < len(values):
+    count = len(values)
+    while i < count:
         name = values[i]
-        if name == "hdr" and i + 2 < len(values):
+        if name == "hdr" and i + 2 < count:
             header_at.append((i + 1, i + 2))
             i += 3
-        elif name in SEND_ARGS and i + 1 < len(values):
+        elif name in SEND_ARGS and i + 1 < count:
             arg_at[name] = i + 1
             i += 2
         else:
             break
-    return SendRequest(line, values, arg_at, header_at)
+    return arg_at, header_at
 
 
 class Request:
@@ -347,18 +404,21 @@ def proxy_requests(proxy: Proxy) -> list[Request]:
     sets), the others are the following ``http-check send`` lines alone. Kept on the proxy
     (several rules ask for every proxy): callers must not change it."""
     facts = proxy_facts(proxy)
-    found: list[Request] | None = facts.get(("requests",))
+    found: list[Request] | None = facts.get(_REQUESTS)
     if found is None:
-        own = check_lines(proxy)
+        own = _own_lines(facts, proxy)
         opt = parse_option(own.httpchk[-1]) if own.httpchk else None
-        sends = [parse_send(line) for line in own.http_rules if _action(line) == "send"]
-        found = facts[("requests",)] = []
+        sends = [parse_send(line) for line in own.sends]
+        found = facts[_REQUESTS] = []
         first = sends[0] if sends else None
         if opt is not None or first is not None:
             found.append(_merge(opt, first))
         for send in sends[1:]:
             found.append(_merge(None, send))
     return found
+
+
+_REQUESTS = ("requests",)
 
 
 def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
@@ -488,29 +548,59 @@ def _server_host(server) -> str | None:
     return None
 
 
+class Rulesets:
+    """The HTTP-check rulesets of the file being checked, found in one walk over its proxies:
+    ``owners``, the sections whose own ruleset is in force for them; ``users``, the backends
+    and listens using each ruleset, by ``id()`` of its owner; ``inheritors``, the backends
+    and listens using the ruleset of another section (their defaults'), with that section;
+    ``uses``, what :func:`request_uses` found, by ``id()`` of the owner."""
+
+    __slots__ = ("owners", "users", "inheritors", "uses")
+
+    def __init__(self, proxies: list[Proxy]) -> None:
+        self.owners: list[Proxy] = []
+        self.users: dict[int, list[Proxy]] = {}
+        self.inheritors: list[tuple[Proxy, Proxy]] = []
+        self.uses: dict[int, list[RequestUse]] = {}
+        for proxy in proxies:
+            kind = proxy.section.kind
+            if kind not in CHECK_SECTIONS or check_type(proxy).name != "httpchk":
+                continue
+            owner = http_owner(proxy)
+            if owner is proxy:
+                self.owners.append(proxy)
+            if kind != "defaults" and owner is not None:
+                self.users.setdefault(id(owner), []).append(proxy)
+                if owner is not proxy:
+                    self.inheritors.append((proxy, owner))
+
+
+    def uses_of(self, owner: Proxy) -> list[RequestUse]:
+        """What :func:`request_uses` answers."""
+        found = self.uses.get(id(owner))
+        if found is None:
+            users = self.users.get(id(owner), [])
+            found = self.uses[id(owner)] = [
+                RequestUse(request, connect_of(owner, request), users) for request in proxy_requests(owner)
+            ]
+        return found
+
+
+def rulesets(ctx: Context) -> Rulesets:
+    """The file's :class:`Rulesets` (computed once per run: a dozen rules walk them; callers
+    must not change them)."""
+    return ctx.memo("http-rulesets", lambda: Rulesets(ctx.proxies))
+
+
 def ruleset_owners(ctx: Context) -> list[Proxy]:
-    """The sections whose own HTTP-check ruleset is in force for them (computed once per
-    run: HL101, HL113, HL114 and HL117 walk them)."""
-    return ctx.memo("http-ruleset-owners", lambda: [
-        proxy for proxy in ctx.proxies
-        if proxy.section.kind in CHECK_SECTIONS and http_owner(proxy) is proxy and check_type(proxy).name == "httpchk"
-    ])
+    """The sections whose own HTTP-check ruleset is in force for them (HL101, HL113, HL114
+    and HL117 walk them)."""
+    return rulesets(ctx).owners
 
 
 def ruleset_users(ctx: Context) -> dict[int, list[Proxy]]:
     """The backends and listens using each HTTP-check ruleset, by ``id()`` of its owner."""
-
-    def compute() -> dict[int, list[Proxy]]:
-        users: dict[int, list[Proxy]] = {}
-        for proxy in ctx.proxies:
-            if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
-                continue
-            owner = http_owner(proxy)
-            if owner is not None:
-                users.setdefault(id(owner), []).append(proxy)
-        return users
-
-    return ctx.memo("http-ruleset-users", compute)
+    return rulesets(ctx).users
 
 
 # --- the protocol a check request goes in ---------------------------------------------------
@@ -534,7 +624,10 @@ def check_proto(server: Server) -> Param | None:
 def connect_of(owner: Proxy, request: Request) -> Line | None:
     """The `http-check connect` rule (of ``owner``'s ruleset) whose connection carries
     ``request``; ``None`` for the implicit connect, which uses the server's own settings."""
-    rules = [line for line in check_lines(owner).http_rules if _action(line) in ("connect", "send", "expect")]
+    own = check_lines(owner)
+    if "connect" not in own.rule_actions:
+        return None  # (most rulesets)
+    rules = [line for line, action in zip(own.http_rules, own.rule_actions) if action in ("connect", "send", "expect")]
     if request.send is None:
         # The request of `option httpchk` alone goes right after the first rule if that is a
         # connect, else first.
@@ -560,41 +653,79 @@ def http2_reason(connect: Line | None, server: Server) -> Param | Word | None:
 
 
 class RequestUse:
-    """A request of a ruleset and the checked servers it goes to, over HTTP/2 or not."""
+    """A request of a ruleset and the checked servers it goes to, over HTTP/2 or not (found
+    on first read: most requests are judged on their own first)."""
 
-    __slots__ = ("request", "connect", "http2", "http1")
+    __slots__ = ("request", "connect", "_users", "_http2", "_http1")
 
-    def __init__(self, request: Request, connect: Line | None) -> None:
+    def __init__(self, request: Request, connect: Line | None, users: list[Proxy]) -> None:
         self.request = request
         self.connect = connect
-        #: Servers that get it over HTTP/2, with their backend and what makes it HTTP/2.
-        self.http2: list[tuple[Proxy, Server, Param | Word]] = []
-        #: Servers that get it over HTTP/1.
-        self.http1: list[tuple[Proxy, Server]] = []
+        self._users = users
+        self._http2: list[tuple[Proxy, Server, Param | Word]] | None = None
+        self._http1: list[tuple[Proxy, Server]] | None = None
+
+    @property
+    def http2(self) -> list[tuple[Proxy, Server, Param | Word]]:
+        """Servers that get it over HTTP/2, with their backend and what makes it HTTP/2."""
+        found = self._http2
+        if found is None:
+            if self._surely_http1():
+                found = self._http2 = []  # (http1 is found when read)
+            else:
+                found = self._split()[0]
+        return found
+
+    @property
+    def http1(self) -> list[tuple[Proxy, Server]]:
+        """Servers that get it over HTTP/1."""
+        found = self._http1
+        return found if found is not None else self._split()[1]
+
+    def _surely_http1(self) -> bool:
+        """Whether no server can get the request over HTTP/2: no protocol named by the connect
+        rule, by the servers or by the `default-server` lines they take after (most
+        rulesets; a walk over the servers' parameters, cheaper than :meth:`_split`)."""
+        connect = self.connect
+        if connect is not None:
+            values = connect.values[2:]
+            if "proto" in values:
+                return False
+            if "default" not in values:
+                return True  # HAProxy chooses: HTTP/1.1 (see http2_reason)
+        for proxy in self._users:
+            inherited = None
+            for server in proxy.servers:
+                params = server.params
+                if "proto" in params or "check-proto" in params:
+                    return False
+                if server.inherited is not inherited:  # (the servers of a section share a few)
+                    inherited = server.inherited
+                    if "proto" in inherited or "check-proto" in inherited:
+                        return False
+        return True
+
+    def _split(self) -> tuple[list[tuple[Proxy, Server, Param | Word]], list[tuple[Proxy, Server]]]:
+        http2: list[tuple[Proxy, Server, Param | Word]] = []
+        http1: list[tuple[Proxy, Server]] = []
+        connect = self.connect
+        for proxy in self._users:
+            for server in proxy.servers:
+                if not server.check:
+                    continue
+                reason = http2_reason(connect, server)
+                if reason is not None:
+                    http2.append((proxy, server, reason))
+                else:
+                    http1.append((proxy, server))
+        self._http2, self._http1 = http2, http1
+        return http2, http1
 
 
 def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
     """The requests of ``owner``'s own ruleset, each with the checked servers it goes to
     (computed once per run: HL101, HL113 and HL114 ask; callers must not change it)."""
-    return ctx.memo(("request-uses", id(owner)), lambda: _request_uses(ctx, owner))
-
-
-def _request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    users = ruleset_users(ctx).get(id(owner), [])
-    uses = []
-    for request in proxy_requests(owner):
-        use = RequestUse(request, connect_of(owner, request))
-        for proxy in users:
-            for server in proxy.servers:
-                if not server.check:
-                    continue
-                reason = http2_reason(use.connect, server)
-                if reason is not None:
-                    use.http2.append((proxy, server, reason))
-                else:
-                    use.http1.append((proxy, server))
-        uses.append(use)
-    return uses
+    return rulesets(ctx).uses_of(owner)
 
 
 def known_host(users: list[Proxy]) -> str | None:
@@ -678,18 +809,19 @@ class HttpchkMissingHost(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ruleset_owners(ctx):
-            section = proxy.section
-            for use in request_uses(ctx, proxy):
+        sets = rulesets(ctx)
+        for proxy in sets.owners:
+            for use in sets.uses_of(proxy):
                 request = use.request
                 if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
                     continue
                 if use.http2 and not use.http1:
                     continue  # it goes in HTTP/2 whatever the version says: HL113 and HL114
+                section = proxy.section
                 target = request.version_word or (request.send.line if request.send else section.header)
                 host = None
                 if ctx.version >= (2, 2):
-                    host = known_host(ruleset_users(ctx).get(id(proxy), []))
+                    host = known_host(sets.users.get(id(proxy), []))
                 fix = host_header_fix(ctx, section, request, host) if host else None
                 if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):
                     todo = f"add `hdr Host {host or '<name>'}` to the `http-check send` at line {request.send.line.line}"
@@ -760,7 +892,9 @@ class HttpchkHeadersInVersion(Rule):
     keywords = frozenset({"option"})
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
-        if section is None or len(line.words) < 2 or line.words[1].value != "httpchk":
+        if section is None or line.plain_values is not None:
+            return ()  # (no escape: nothing can hide after the version)
+        if len(line.words) < 2 or line.words[1].value != "httpchk":
             return ()
         return self._findings(ctx, line, section)
 
@@ -1115,6 +1249,9 @@ class ExpectStatusList(Rule):
     keywords = frozenset({"http-check"})
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        values = line.plain_values
+        if values is not None and (len(values) < 5 or values[1] != "expect"):
+            return ()  # (not an expect, or no room for a word after the pattern: most lines)
         span = status_expect_span(line, ctx.version)
         if span is None or span[1] == span[0] + 2:  # no word after the pattern
             return ()
@@ -1477,9 +1614,16 @@ class InvalidCheckMethod(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
             return ()
-        if line.keyword == "http-check" and line.plain_values is not None:
+        values = line.plain_values
+        if values is not None:
             # no quote, escape or `$`: a method word is its value, judged without cutting the line
-            meth = parse_send(line).arg_values.get("meth") if _action(line) == "send" else None
+            meth = None
+            if line.keyword == "option":
+                if len(values) >= 4 and values[1] == "httpchk":
+                    meth = values[2]
+            elif len(values) > 1 and values[1] == "send":
+                at = send_layout(values)[0].get("meth")
+                meth = values[at] if at is not None else None
             if meth is None or not meth or (meth == meth.upper() and _TOKEN.fullmatch(meth)):
                 return ()
         return self._findings(ctx, line)

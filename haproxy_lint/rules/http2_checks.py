@@ -26,12 +26,11 @@ from ..views import Param, Server
 from .health_checks import (
     Request,
     RequestUse,
-    check_type,
     host_header_fix,
-    http_owner,
     known_host,
     request_uses,
     ruleset_owners,
+    rulesets,
 )
 
 
@@ -94,12 +93,7 @@ def inherited_by_http2_backends(ctx: Context) -> dict[int, tuple[Proxy, Proxy, R
 
     def compute():
         found = {}
-        for proxy in ctx.proxies:
-            if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
-                continue
-            owner = http_owner(proxy)
-            if owner is None or owner is proxy:
-                continue
+        for proxy, owner in rulesets(ctx).inheritors:
             uses = _uses(ctx, owner)
             if not uses:
                 continue  # no request at all: HL111
@@ -179,9 +173,11 @@ class Http2CheckWithoutAuthority(Rule):
         for owner in ruleset_owners(ctx):
             section = owner.section
             for use in _uses(ctx, owner):
-                http2 = _http2_servers(ctx, use)
                 request = use.request
-                if not http2 or not lacks_authority(request):
+                if not lacks_authority(request) or not use.http2:
+                    continue
+                http2 = _http2_servers(ctx, use)
+                if not http2:
                     continue
                 send, opt = request.send, request.option
                 if send is not None and (opt is None or send.line.start > opt.line.start):
@@ -257,11 +253,13 @@ class Http2CheckVersionIgnored(Rule):
             for use in _uses(ctx, owner):
                 request = use.request
                 written = request.written_version
-                if written is None or not written.upper().startswith("HTTP/1"):
+                if written is None or not written.upper().startswith("HTTP/1") or lacks_authority(request):
+                    continue  # (no authority: HL113 says it)
+                if not use.http2:
                     continue
                 http2 = [item for item in _http2_servers(ctx, use) if isinstance(item[2], Param) and item[2].name == "proto"]
-                if not http2 or lacks_authority(request):
-                    continue  # HL113 says it
+                if not http2:
+                    continue
                 if ctx.version >= (2, 4):
                     todo = "add `check-proto h1` to check them in HTTP/1.1, or write `ver HTTP/2` to say what happens"
                 else:
