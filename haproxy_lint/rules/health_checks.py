@@ -92,29 +92,33 @@ class CheckLines:
     __slots__ = ("options", "httpchk", "http_rules", "rule_actions", "sends", "http_flags", "tcp_rules")
 
     def __init__(self, section: Section) -> None:
-        # One pass over each keyword's lines, each line's action read once.
+        # One walk over the section, each line's action read once.
         self.options: list[Line] = []
         self.httpchk: list[Line] = []
-        for line in section.directives_named("option"):
-            action = _action(line)
-            if action in CHECK_OPTIONS:
-                self.options.append(line)
-                if action == "httpchk":
-                    self.httpchk.append(line)
         self.http_rules: list[Line] = []
         self.rule_actions: list[str] = []
         self.sends: list[Line] = []
         self.http_flags: list[Line] = []
-        for line in section.directives_named("http-check"):
-            action = _action(line)
-            if action in HTTP_CHECK_FLAGS:
-                self.http_flags.append(line)
-            elif action:
-                self.http_rules.append(line)
-                self.rule_actions.append(action)
-                if action == "send":
-                    self.sends.append(line)
-        self.tcp_rules = [d for d in section.directives_named("tcp-check") if _action(d)]
+        self.tcp_rules: list[Line] = []
+        for line in section.directives:
+            keyword = line.keyword
+            if keyword == "option":
+                action = _action(line)
+                if action in CHECK_OPTIONS:
+                    self.options.append(line)
+                    if action == "httpchk":
+                        self.httpchk.append(line)
+            elif keyword == "http-check":
+                action = _action(line)
+                if action in HTTP_CHECK_FLAGS:
+                    self.http_flags.append(line)
+                elif action:
+                    self.http_rules.append(line)
+                    self.rule_actions.append(action)
+                    if action == "send":
+                        self.sends.append(line)
+            elif keyword == "tcp-check" and _action(line):
+                self.tcp_rules.append(line)
 
 
 def check_lines(proxy: Proxy) -> CheckLines:
@@ -297,12 +301,27 @@ class SendRequest:
 
     __slots__ = ("line", "_arg_at", "_header_at", "arg_values", "header_values")
 
-    def __init__(self, line: Line, values: Sequence[str], arg_at: dict[str, int], header_at: list[tuple[int, int]]) -> None:
+    def __init__(self, line: Line, values: Sequence[str]) -> None:
         self.line = line
-        self._arg_at = arg_at
-        self._header_at = header_at
-        self.arg_values = {name: values[i] for name, i in arg_at.items()}
-        self.header_values = [(values[i], values[j]) for i, j in header_at]
+        arg_at: dict[str, int] = {}
+        header_at: list[tuple[int, int]] = []
+        arg_values: dict[str, str] = {}
+        header_values: list[tuple[str, str]] = []
+        self._arg_at, self._header_at, self.arg_values, self.header_values = arg_at, header_at, arg_values, header_values
+        i = 2
+        count = len(values)
+        while i < count:
+            name = values[i]
+            if name == "hdr" and i + 2 < count:
+                header_at.append((i + 1, i + 2))
+                header_values.append((values[i + 1], values[i + 2]))
+                i += 3
+            elif name in SEND_ARGS and i + 1 < count:
+                arg_at[name] = i + 1
+                arg_values[name] = values[i + 1]
+                i += 2
+            else:
+                break
 
     @property
     def args(self) -> dict[str, Word]:
@@ -316,35 +335,15 @@ class SendRequest:
 
     @property
     def has_host(self) -> bool:
-        return any(name.lower() == "host" for name, _ in self.header_values)
+        for name, _ in self.header_values:
+            if name.lower() == "host":
+                return True
+        return False
 
 
 def parse_send(line: Line) -> SendRequest:
     values: Sequence[str] | None = line.plain_values
-    if values is None:
-        values = line.values
-    arg_at, header_at = send_layout(values)
-    return SendRequest(line, values, arg_at, header_at)
-
-
-def send_layout(values: Sequence[str]) -> tuple[dict[str, int], list[tuple[int, int]]]:
-    """Where the arguments of an ``http-check send`` line are, by index in its ``values``:
-    each argument's value, and each ``hdr``'s name and value."""
-    arg_at: dict[str, int] = {}
-    header_at: list[tuple[int, int]] = []
-    i = 2
-    count = len(values)
-    while i < count:
-        name = values[i]
-        if name == "hdr" and i + 2 < count:
-            header_at.append((i + 1, i + 2))
-            i += 3
-        elif name in SEND_ARGS and i + 1 < count:
-            arg_at[name] = i + 1
-            i += 2
-        else:
-            break
-    return arg_at, header_at
+    return SendRequest(line, values if values is not None else line.values)
 
 
 class Request:
@@ -550,21 +549,27 @@ def _server_host(server) -> str | None:
 
 class Rulesets:
     """The HTTP-check rulesets of the file being checked, found in one walk over its proxies:
-    ``owners``, the sections whose own ruleset is in force for them; ``users``, the backends
-    and listens using each ruleset, by ``id()`` of its owner; ``inheritors``, the backends
-    and listens using the ruleset of another section (their defaults'), with that section;
-    ``uses``, what :func:`request_uses` found, by ``id()`` of the owner."""
+    ``checked``, the proxies of the sections where health checks are configured, with their
+    :class:`CheckLines`; ``owners``, the sections whose own ruleset is in force for them;
+    ``users``, the backends and listens using each ruleset, by ``id()`` of its owner;
+    ``inheritors``, the backends and listens using the ruleset of another section (their
+    defaults'), with that section."""
 
-    __slots__ = ("owners", "users", "inheritors", "uses")
+    __slots__ = ("checked", "owners", "users", "inheritors", "_uses", "_all_uses")
 
     def __init__(self, proxies: list[Proxy]) -> None:
+        self.checked: list[tuple[Proxy, CheckLines]] = []
         self.owners: list[Proxy] = []
         self.users: dict[int, list[Proxy]] = {}
         self.inheritors: list[tuple[Proxy, Proxy]] = []
-        self.uses: dict[int, list[RequestUse]] = {}
+        self._uses: dict[int, list[RequestUse]] = {}  # by id() of the owner
+        self._all_uses: list[tuple[Proxy, RequestUse]] | None = None
         for proxy in proxies:
             kind = proxy.section.kind
-            if kind not in CHECK_SECTIONS or check_type(proxy).name != "httpchk":
+            if kind not in CHECK_SECTIONS:
+                continue
+            self.checked.append((proxy, check_lines(proxy)))
+            if check_type(proxy).name != "httpchk":
                 continue
             owner = http_owner(proxy)
             if owner is proxy:
@@ -574,14 +579,24 @@ class Rulesets:
                 if owner is not proxy:
                     self.inheritors.append((proxy, owner))
 
+    def all_uses(self) -> list[tuple[Proxy, RequestUse]]:
+        """Every request of every owner's ruleset, with its owner, in order (HL101, HL113
+        and HL114 walk them all)."""
+        found = self._all_uses
+        if found is None:
+            found = self._all_uses = [(owner, use) for owner in self.owners for use in self.uses_of(owner)]
+        return found
 
     def uses_of(self, owner: Proxy) -> list[RequestUse]:
-        """What :func:`request_uses` answers."""
-        found = self.uses.get(id(owner))
+        """The requests of ``owner``'s own ruleset, each with the checked servers it goes to
+        (HL101, HL113, HL114 and HL115 ask)."""
+        found = self._uses.get(id(owner))
         if found is None:
             users = self.users.get(id(owner), [])
-            found = self.uses[id(owner)] = [
-                RequestUse(request, connect_of(owner, request), users) for request in proxy_requests(owner)
+            connects = "connect" in check_lines(owner).rule_actions
+            found = self._uses[id(owner)] = [
+                RequestUse(request, connect_of(owner, request) if connects else None, users)
+                for request in proxy_requests(owner)
             ]
         return found
 
@@ -590,17 +605,6 @@ def rulesets(ctx: Context) -> Rulesets:
     """The file's :class:`Rulesets` (computed once per run: a dozen rules walk them; callers
     must not change them)."""
     return ctx.memo("http-rulesets", lambda: Rulesets(ctx.proxies))
-
-
-def ruleset_owners(ctx: Context) -> list[Proxy]:
-    """The sections whose own HTTP-check ruleset is in force for them (HL101, HL113, HL114
-    and HL117 walk them)."""
-    return rulesets(ctx).owners
-
-
-def ruleset_users(ctx: Context) -> dict[int, list[Proxy]]:
-    """The backends and listens using each HTTP-check ruleset, by ``id()`` of its owner."""
-    return rulesets(ctx).users
 
 
 # --- the protocol a check request goes in ---------------------------------------------------
@@ -722,12 +726,6 @@ class RequestUse:
         return http2, http1
 
 
-def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    """The requests of ``owner``'s own ruleset, each with the checked servers it goes to
-    (computed once per run: HL101, HL113 and HL114 ask; callers must not change it)."""
-    return rulesets(ctx).uses_of(owner)
-
-
 def known_host(users: list[Proxy]) -> str | None:
     """The one host name every checked server of ``users`` agrees on."""
     names: set[str | None] = set()
@@ -810,30 +808,29 @@ class HttpchkMissingHost(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         sets = rulesets(ctx)
-        for proxy in sets.owners:
-            for use in sets.uses_of(proxy):
-                request = use.request
-                if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
-                    continue
-                if use.http2 and not use.http1:
-                    continue  # it goes in HTTP/2 whatever the version says: HL113 and HL114
-                section = proxy.section
-                target = request.version_word or (request.send.line if request.send else section.header)
-                host = None
-                if ctx.version >= (2, 2):
-                    host = known_host(sets.users.get(id(proxy), []))
-                fix = host_header_fix(ctx, section, request, host) if host else None
-                if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):
-                    todo = f"add `hdr Host {host or '<name>'}` to the `http-check send` at line {request.send.line.line}"
-                elif ctx.version < (2, 2):
-                    todo = "add `\\r\\nHost:\\ <name>` after the version (HAProxy before 2.2 has no `http-check send`)"
-                else:
-                    todo = f"add `http-check send hdr Host {host or '<name>'}`"
-                message = (
-                    "this HTTP/1.1 health check sends no Host header, so most web servers answer 400 "
-                    f"and healthy servers are marked DOWN; {todo}"
-                )
-                yield ctx.report(self, target, message, fix=fix)
+        for proxy, use in sets.all_uses():
+            request = use.request
+            if request.has_host or request.version.upper() != "HTTP/1.1" or request.absolute_uri:
+                continue
+            if use.http2 and not use.http1:
+                continue  # it goes in HTTP/2 whatever the version says: HL113 and HL114
+            section = proxy.section
+            target = request.version_word or (request.send.line if request.send else section.header)
+            host = None
+            if ctx.version >= (2, 2):
+                host = known_host(sets.users.get(id(proxy), []))
+            fix = host_header_fix(ctx, section, request, host) if host else None
+            if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):
+                todo = f"add `hdr Host {host or '<name>'}` to the `http-check send` at line {request.send.line.line}"
+            elif ctx.version < (2, 2):
+                todo = "add `\\r\\nHost:\\ <name>` after the version (HAProxy before 2.2 has no `http-check send`)"
+            else:
+                todo = f"add `http-check send hdr Host {host or '<name>'}`"
+            message = (
+                "this HTTP/1.1 health check sends no Host header, so most web servers answer 400 "
+                f"and healthy servers are marked DOWN; {todo}"
+            )
+            yield ctx.report(self, target, message, fix=fix)
 
 
 
@@ -964,15 +961,13 @@ class _RulesWithoutOption(Rule):
     kind: str  # "http-check" or "tcp-check"
     option: str  # "httpchk" or "tcp-check"
 
-    def lines(self, proxy: Proxy) -> list[Line]:
+    def lines(self, own: CheckLines, section: Section) -> list[Line]:
         raise NotImplementedError
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
+        for proxy, own in rulesets(ctx).checked:
             section = proxy.section
-            if section.kind not in CHECK_SECTIONS:
-                continue
-            lines = self.lines(proxy)
+            lines = self.lines(own, section)
             if not lines or check_type(proxy).name == self.option:
                 continue
             first = lines[0]
@@ -1031,10 +1026,9 @@ class HttpCheckWithoutHttpchk(_RulesWithoutOption):
     kind = "http-check"
     option = "httpchk"
 
-    def lines(self, proxy: Proxy) -> list[Line]:
-        own = check_lines(proxy)
+    def lines(self, own: CheckLines, section: Section) -> list[Line]:
         lines = own.http_rules
-        if proxy.section.kind != "defaults":
+        if own.http_flags and section.kind != "defaults":
             lines = sorted(lines + own.http_flags, key=lambda line: line.start)
         return lines
 
@@ -1084,8 +1078,8 @@ class TcpCheckWithoutOption(_RulesWithoutOption):
     kind = "tcp-check"
     option = "tcp-check"
 
-    def lines(self, proxy: Proxy) -> list[Line]:
-        return check_lines(proxy).tcp_rules
+    def lines(self, own: CheckLines, section: Section) -> list[Line]:
+        return own.tcp_rules
 
 
 # --- HL106 / HL112 --------------------------------------------------------------------------
@@ -1418,13 +1412,12 @@ class HttpchkRedefined(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            section = proxy.section
-            if section.kind not in CHECK_SECTIONS:
-                continue
-            if len(check_lines(proxy).options) > 1:  # (one check option alone repeats or replaces none)
+        for proxy, own in rulesets(ctx).checked:
+            if len(own.options) > 1:  # (one check option alone repeats or replaces none)
                 yield from self._same_section(ctx, proxy)
-            if section.kind != "defaults":
+            if bool(own.httpchk) == bool(own.http_rules):
+                continue  # (neither, or its whole check itself: nothing of its defaults is lost)
+            if proxy.section.kind != "defaults":
                 yield from self._over_defaults(ctx, proxy)
 
     def _same_section(self, ctx: Context, proxy: Proxy) -> Iterable[Diagnostic]:
@@ -1622,8 +1615,7 @@ class InvalidCheckMethod(Rule):
                 if len(values) >= 4 and values[1] == "httpchk":
                     meth = values[2]
             elif len(values) > 1 and values[1] == "send":
-                at = send_layout(values)[0].get("meth")
-                meth = values[at] if at is not None else None
+                meth = SendRequest(line, values).arg_values.get("meth")
             if meth is None or not meth or (meth == meth.upper() and _TOKEN.fullmatch(meth)):
                 return ()
         return self._findings(ctx, line)
@@ -1719,7 +1711,7 @@ class HttpchkOptionsRequest(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ruleset_owners(ctx):
+        for proxy in rulesets(ctx).owners:
             section = proxy.section
             if replaces_defaults_check(proxy):
                 continue
@@ -1870,14 +1862,13 @@ def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -
     return errors
 
 
-def _one_request(proxy: Proxy) -> bool:
+def _one_request(own: CheckLines) -> bool:
     """Whether the section's `http-check` rules hold no `connect`, at most one `send`, and no
     `expect` before it (most sections): :func:`http_check_order_errors` finds nothing then,
     as a `send` may only follow nothing or the implicit request, and only a `send` or a
     `connect` can be out of place without a `connect`."""
     sent = expected = False
-    for line in check_lines(proxy).http_rules:
-        action = _action(line)
+    for action in own.rule_actions:
         if action == "connect" or (action == "send" and (sent or expected)):
             return False
         sent = sent or action == "send"
@@ -1947,8 +1938,8 @@ class HttpCheckRuleOrder(Rule):
     versions = ">=2.2"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            if proxy.section.kind not in CHECK_SECTIONS or not proxy.own("http-check") or _one_request(proxy):
+        for proxy, own in rulesets(ctx).checked:
+            if not own.http_rules or _one_request(own):
                 continue
             for error in http_check_order_errors(proxy):
                 yield ctx.report(self, error.line.words[1], error.message)
@@ -2025,14 +2016,11 @@ class HttpchkAfterSend(Rule):
     fixable = "safe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            section = proxy.section
-            if section.kind not in CHECK_SECTIONS:
-                continue
-            options = check_lines(proxy).httpchk
+        for proxy, own in rulesets(ctx).checked:
+            options = own.httpchk
             if len(options) != 1:
                 continue  # several: HL111
-            sends = [line for line in section.directives_named("http-check") if _action(line) == "send"]
+            sends = own.sends
             option = options[0]
             if not sends or sends[0].start > option.start:
                 continue
