@@ -407,13 +407,13 @@ def proxy_requests(proxy: Proxy) -> list[Request]:
     if found is None:
         own = _own_lines(facts, proxy)
         opt = parse_option(own.httpchk[-1]) if own.httpchk else None
-        sends = [parse_send(line) for line in own.sends]
+        sends = own.sends
+        first = parse_send(sends[0]) if sends else None
         found = facts[_REQUESTS] = []
-        first = sends[0] if sends else None
         if opt is not None or first is not None:
             found.append(_merge(opt, first))
-        for send in sends[1:]:
-            found.append(_merge(None, send))
+        for line in sends[1:]:
+            found.append(_merge(None, parse_send(line)))
     return found
 
 
@@ -1614,8 +1614,14 @@ class InvalidCheckMethod(Rule):
             if line.keyword == "option":
                 if len(values) >= 4 and values[1] == "httpchk":
                     meth = values[2]
-            elif len(values) > 1 and values[1] == "send":
-                meth = SendRequest(line, values).arg_values.get("meth")
+            elif len(values) > 1 and values[1] == "send" and "meth" in values:
+                # Most lines: the word after the one `meth`, the method if that is an argument
+                # (a word that fails sends the line to the full reading of _findings).
+                if values.count("meth") == 1:
+                    at = values.index("meth") + 1
+                    meth = values[at] if at < len(values) else None
+                else:
+                    meth = SendRequest(line, values).arg_values.get("meth")
             if meth is None or not meth or (meth == meth.upper() and _TOKEN.fullmatch(meth)):
                 return ()
         return self._findings(ctx, line)
@@ -1712,18 +1718,17 @@ class HttpchkOptionsRequest(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         for proxy in rulesets(ctx).owners:
-            section = proxy.section
-            if replaces_defaults_check(proxy):
-                continue
-            if len(check_lines(proxy).httpchk) > 1:
-                continue  # HL111 says which request is lost
             requests = proxy_requests(proxy)
             if not requests:
                 continue
             request = requests[0]
             opt, send = request.option, request.send
             if (opt is not None and opt.meth is not None) or (send is not None and "meth" in send.arg_values):
+                continue  # (most requests: the sections below are rare)
+            if replaces_defaults_check(proxy):
                 continue
+            if len(check_lines(proxy).httpchk) > 1:
+                continue  # HL111 says which request is lost
             uri = opt.uri if opt is not None and opt.uri is not None else None
             if send is not None and ("uri" in send.arg_values or "uri-lf" in send.arg_values):
                 uri = send.args.get("uri") or send.args.get("uri-lf")
