@@ -17,9 +17,9 @@ by running 2.6 and 2.8 against a server that records the requests:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..diagnostics import Diagnostic, Edit, Severity
 from ..effective import Proxy, nearest_in_chain, proxy_facts
@@ -130,7 +130,7 @@ _CHECK_LINES = ("check_lines",)
 _CHECK_TYPE = ("check_type",)
 
 
-def _own_lines(facts: dict, proxy: Proxy) -> CheckLines:
+def _own_lines(facts: dict[Hashable, Any], proxy: Proxy) -> CheckLines:
     found: CheckLines | None = facts.get(_CHECK_LINES)
     if found is None:
         found = facts[_CHECK_LINES] = CheckLines(proxy.section)
