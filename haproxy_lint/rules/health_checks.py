@@ -17,9 +17,9 @@ by running 2.6 and 2.8 against a server that records the requests:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..diagnostics import Diagnostic, Edit, Severity
 from ..effective import Proxy, nearest_in_chain, proxy_facts
@@ -85,26 +85,55 @@ class CheckLines:
     """A proxy section's own health-check lines, read once (a dozen rules ask for every
     proxy): its check options (:func:`check_option_lines`) and its ``option httpchk`` lines
     (:func:`httpchk_lines`), the ``http-check`` lines that add rules (:func:`http_rule_lines`)
-    and the flags (``disable-on-404``, ``send-state``), its ``tcp-check`` rules. Callers must
-    not change them."""
+    with their actions (``rule_actions``, in the same order) and its ``send`` rules, the
+    flags (``disable-on-404``, ``send-state``), its ``tcp-check`` rules. Callers must not
+    change them."""
 
-    __slots__ = ("options", "httpchk", "http_rules", "http_flags", "tcp_rules")
+    __slots__ = ("options", "httpchk", "http_rules", "rule_actions", "sends", "http_flags", "tcp_rules")
 
     def __init__(self, section: Section) -> None:
-        self.options = check_option_lines(section)
-        self.httpchk = [d for d in self.options if _action(d) == "httpchk"]
-        http = [(d, _action(d)) for d in section.directives_named("http-check")]
-        self.http_rules = [d for d, action in http if action not in _NOT_RULES]
-        self.http_flags = [d for d, action in http if action in HTTP_CHECK_FLAGS]
-        self.tcp_rules = [d for d in section.directives_named("tcp-check") if _action(d)]
+        # One walk over the section, each line's action read once.
+        self.options: list[Line] = []
+        self.httpchk: list[Line] = []
+        self.http_rules: list[Line] = []
+        self.rule_actions: list[str] = []
+        self.sends: list[Line] = []
+        self.http_flags: list[Line] = []
+        self.tcp_rules: list[Line] = []
+        for line in section.directives:
+            keyword = line.keyword
+            if keyword == "option":
+                action = _action(line)
+                if action in CHECK_OPTIONS:
+                    self.options.append(line)
+                    if action == "httpchk":
+                        self.httpchk.append(line)
+            elif keyword == "http-check":
+                action = _action(line)
+                if action in HTTP_CHECK_FLAGS:
+                    self.http_flags.append(line)
+                elif action:
+                    self.http_rules.append(line)
+                    self.rule_actions.append(action)
+                    if action == "send":
+                        self.sends.append(line)
+            elif keyword == "tcp-check" and _action(line):
+                self.tcp_rules.append(line)
 
 
 def check_lines(proxy: Proxy) -> CheckLines:
     """The proxy's own :class:`CheckLines`, kept on the proxy."""
-    facts = proxy_facts(proxy)
-    found: CheckLines | None = facts.get(("check_lines",))
+    return _own_lines(proxy_facts(proxy), proxy)
+
+
+_CHECK_LINES = ("check_lines",)
+_CHECK_TYPE = ("check_type",)
+
+
+def _own_lines(facts: dict[Hashable, Any], proxy: Proxy) -> CheckLines:
+    found: CheckLines | None = facts.get(_CHECK_LINES)
     if found is None:
-        found = facts[("check_lines",)] = CheckLines(proxy.section)
+        found = facts[_CHECK_LINES] = CheckLines(proxy.section)
     return found
 
 
@@ -127,23 +156,43 @@ def check_type(proxy: Proxy) -> CheckType:
     Kept on the proxy (it depends on the sections only; a dozen rules ask for every proxy):
     callers read it and must not change it."""
     facts = proxy_facts(proxy)
-    found: CheckType | None = facts.get(("check_type",))
+    found: CheckType | None = facts.get(_CHECK_TYPE)
     if found is not None:
         return found
-    owner = nearest_in_chain(proxy, "check_type", lambda p: bool(check_lines(p).options))
-    if owner is None:
-        found = CheckType(None)
+    options = _own_lines(facts, proxy).options
+    if options:  # (most proxies that have one: no chain to walk)
+        found = CheckType(_action(options[-1]), options[-1])
     else:
-        own = check_lines(owner).options
-        found = CheckType(own[-1].words[1].value, own[-1], owner is not proxy)
-    facts[("check_type",)] = found
+        owner = nearest_in_chain(proxy, "check_type", _has_check_option)
+        if owner is None:
+            found = CheckType(None)
+        else:
+            last = check_lines(owner).options[-1]
+            found = CheckType(_action(last), last, owner is not proxy)
+    facts[_CHECK_TYPE] = found
     return found
+
+
+def _has_check_option(proxy: Proxy) -> bool:
+    return bool(check_lines(proxy).options)
 
 
 def http_owner(proxy: Proxy) -> Proxy | None:
     """The proxy whose section holds the HTTP-check ruleset in force for ``proxy``: itself if
     it has its own ``option httpchk`` or ``http-check`` rules, else its defaults' owner."""
-    return nearest_in_chain(proxy, "http_owner", lambda p: bool(check_lines(p).httpchk or check_lines(p).http_rules))
+    facts = proxy_facts(proxy)  # (where nearest_in_chain keeps its answers: read it first)
+    if "http_owner" in facts:
+        return facts["http_owner"]  # type: ignore[no-any-return]
+    own = _own_lines(facts, proxy)
+    if own.httpchk or own.http_rules:  # (most proxies that have one: no chain to walk)
+        facts["http_owner"] = proxy
+        return proxy
+    return nearest_in_chain(proxy, "http_owner", _owns_http_rules)
+
+
+def _owns_http_rules(proxy: Proxy) -> bool:
+    own = check_lines(proxy)
+    return bool(own.httpchk or own.http_rules)
 
 
 def _why_not(proxy: Proxy, option: str) -> str:
@@ -194,7 +243,8 @@ class OptionRequest:
 
     @property
     def has_args(self) -> bool:
-        return len(self.line.words) > 2
+        values = self.line.plain_values
+        return len(values if values is not None else self.line.words) > 2
 
     @property
     def has_host(self) -> bool:
@@ -202,8 +252,11 @@ class OptionRequest:
 
 
 def parse_option(line: Line) -> OptionRequest:
-    args = line.words[2:]
     req = OptionRequest(line)
+    values = line.plain_values
+    if values is not None and len(values) <= 2:
+        return req  # a bare `option httpchk` (most): no need to cut the line into words
+    args = line.words[2:]
     if len(args) == 1:
         req.uri = args[0]
     elif len(args) >= 2:
@@ -248,12 +301,27 @@ class SendRequest:
 
     __slots__ = ("line", "_arg_at", "_header_at", "arg_values", "header_values")
 
-    def __init__(self, line: Line, values: Sequence[str], arg_at: dict[str, int], header_at: list[tuple[int, int]]) -> None:
+    def __init__(self, line: Line, values: Sequence[str]) -> None:
         self.line = line
-        self._arg_at = arg_at
-        self._header_at = header_at
-        self.arg_values = {name: values[i] for name, i in arg_at.items()}
-        self.header_values = [(values[i], values[j]) for i, j in header_at]
+        arg_at: dict[str, int] = {}
+        header_at: list[tuple[int, int]] = []
+        arg_values: dict[str, str] = {}
+        header_values: list[tuple[str, str]] = []
+        self._arg_at, self._header_at, self.arg_values, self.header_values = arg_at, header_at, arg_values, header_values
+        i = 2
+        count = len(values)
+        while i < count:
+            name = values[i]
+            if name == "hdr" and i + 2 < count:
+                header_at.append((i + 1, i + 2))
+                header_values.append((values[i + 1], values[i + 2]))
+                i += 3
+            elif name in SEND_ARGS and i + 1 < count:
+                arg_at[name] = i + 1
+                arg_values[name] = values[i + 1]
+                i += 2
+            else:
+                break
 
     @property
     def args(self) -> dict[str, Word]:
@@ -267,27 +335,15 @@ class SendRequest:
 
     @property
     def has_host(self) -> bool:
-        return any(name.lower() == "host" for name, _ in self.header_values)
+        for name, _ in self.header_values:
+            if name.lower() == "host":
+                return True
+        return False
 
 
 def parse_send(line: Line) -> SendRequest:
     values: Sequence[str] | None = line.plain_values
-    if values is None:
-        values = line.values
-    arg_at: dict[str, int] = {}
-    header_at: list[tuple[int, int]] = []
-    i = 2
-    while i < len(values):
-        name = values[i]
-        if name == "hdr" and i + 2 < len(values):
-            header_at.append((i + 1, i + 2))
-            i += 3
-        elif name in SEND_ARGS and i + 1 < len(values):
-            arg_at[name] = i + 1
-            i += 2
-        else:
-            break
-    return SendRequest(line, values, arg_at, header_at)
+    return SendRequest(line, values if values is not None else line.values)
 
 
 class Request:
@@ -347,18 +403,21 @@ def proxy_requests(proxy: Proxy) -> list[Request]:
     sets), the others are the following ``http-check send`` lines alone. Kept on the proxy
     (several rules ask for every proxy): callers must not change it."""
     facts = proxy_facts(proxy)
-    found: list[Request] | None = facts.get(("requests",))
+    found: list[Request] | None = facts.get(_REQUESTS)
     if found is None:
-        own = check_lines(proxy)
+        own = _own_lines(facts, proxy)
         opt = parse_option(own.httpchk[-1]) if own.httpchk else None
-        sends = [parse_send(line) for line in own.http_rules if _action(line) == "send"]
-        found = facts[("requests",)] = []
-        first = sends[0] if sends else None
+        sends = own.sends
+        first = parse_send(sends[0]) if sends else None
+        found = facts[_REQUESTS] = []
         if opt is not None or first is not None:
             found.append(_merge(opt, first))
-        for send in sends[1:]:
-            found.append(_merge(None, send))
+        for line in sends[1:]:
+            found.append(_merge(None, parse_send(line)))
     return found
+
+
+_REQUESTS = ("requests",)
 
 
 def _merge(opt: OptionRequest | None, send: SendRequest | None) -> Request:
@@ -488,29 +547,64 @@ def _server_host(server) -> str | None:
     return None
 
 
-def ruleset_owners(ctx: Context) -> list[Proxy]:
-    """The sections whose own HTTP-check ruleset is in force for them (computed once per
-    run: HL101, HL113, HL114 and HL117 walk them)."""
-    return ctx.memo("http-ruleset-owners", lambda: [
-        proxy for proxy in ctx.proxies
-        if proxy.section.kind in CHECK_SECTIONS and http_owner(proxy) is proxy and check_type(proxy).name == "httpchk"
-    ])
+class Rulesets:
+    """The HTTP-check rulesets of the file being checked, found in one walk over its proxies:
+    ``checked``, the proxies of the sections where health checks are configured, with their
+    :class:`CheckLines`; ``owners``, the sections whose own ruleset is in force for them;
+    ``users``, the backends and listens using each ruleset, by ``id()`` of its owner;
+    ``inheritors``, the backends and listens using the ruleset of another section (their
+    defaults'), with that section."""
 
+    __slots__ = ("checked", "owners", "users", "inheritors", "_uses", "_all_uses")
 
-def ruleset_users(ctx: Context) -> dict[int, list[Proxy]]:
-    """The backends and listens using each HTTP-check ruleset, by ``id()`` of its owner."""
-
-    def compute() -> dict[int, list[Proxy]]:
-        users: dict[int, list[Proxy]] = {}
-        for proxy in ctx.proxies:
-            if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
+    def __init__(self, proxies: list[Proxy]) -> None:
+        self.checked: list[tuple[Proxy, CheckLines]] = []
+        self.owners: list[Proxy] = []
+        self.users: dict[int, list[Proxy]] = {}
+        self.inheritors: list[tuple[Proxy, Proxy]] = []
+        self._uses: dict[int, list[RequestUse]] = {}  # by id() of the owner
+        self._all_uses: list[tuple[Proxy, RequestUse]] | None = None
+        for proxy in proxies:
+            kind = proxy.section.kind
+            if kind not in CHECK_SECTIONS:
+                continue
+            self.checked.append((proxy, check_lines(proxy)))
+            if check_type(proxy).name != "httpchk":
                 continue
             owner = http_owner(proxy)
-            if owner is not None:
-                users.setdefault(id(owner), []).append(proxy)
-        return users
+            if owner is proxy:
+                self.owners.append(proxy)
+            if kind != "defaults" and owner is not None:
+                self.users.setdefault(id(owner), []).append(proxy)
+                if owner is not proxy:
+                    self.inheritors.append((proxy, owner))
 
-    return ctx.memo("http-ruleset-users", compute)
+    def all_uses(self) -> list[tuple[Proxy, RequestUse]]:
+        """Every request of every owner's ruleset, with its owner, in order (HL101, HL113
+        and HL114 walk them all)."""
+        found = self._all_uses
+        if found is None:
+            found = self._all_uses = [(owner, use) for owner in self.owners for use in self.uses_of(owner)]
+        return found
+
+    def uses_of(self, owner: Proxy) -> list[RequestUse]:
+        """The requests of ``owner``'s own ruleset, each with the checked servers it goes to
+        (HL101, HL113, HL114 and HL115 ask)."""
+        found = self._uses.get(id(owner))
+        if found is None:
+            users = self.users.get(id(owner), [])
+            connects = "connect" in check_lines(owner).rule_actions
+            found = self._uses[id(owner)] = [
+                RequestUse(request, connect_of(owner, request) if connects else None, users)
+                for request in proxy_requests(owner)
+            ]
+        return found
+
+
+def rulesets(ctx: Context) -> Rulesets:
+    """The file's :class:`Rulesets` (computed once per run: a dozen rules walk them; callers
+    must not change them)."""
+    return ctx.memo("http-rulesets", lambda: Rulesets(ctx.proxies))
 
 
 # --- the protocol a check request goes in ---------------------------------------------------
@@ -534,7 +628,10 @@ def check_proto(server: Server) -> Param | None:
 def connect_of(owner: Proxy, request: Request) -> Line | None:
     """The `http-check connect` rule (of ``owner``'s ruleset) whose connection carries
     ``request``; ``None`` for the implicit connect, which uses the server's own settings."""
-    rules = [line for line in check_lines(owner).http_rules if _action(line) in ("connect", "send", "expect")]
+    own = check_lines(owner)
+    if "connect" not in own.rule_actions:
+        return None  # (most rulesets)
+    rules = [line for line, action in zip(own.http_rules, own.rule_actions) if action in ("connect", "send", "expect")]
     if request.send is None:
         # The request of `option httpchk` alone goes right after the first rule if that is a
         # connect, else first.
@@ -560,41 +657,73 @@ def http2_reason(connect: Line | None, server: Server) -> Param | Word | None:
 
 
 class RequestUse:
-    """A request of a ruleset and the checked servers it goes to, over HTTP/2 or not."""
+    """A request of a ruleset and the checked servers it goes to, over HTTP/2 or not (found
+    on first read: most requests are judged on their own first)."""
 
-    __slots__ = ("request", "connect", "http2", "http1")
+    __slots__ = ("request", "connect", "_users", "_http2", "_http1")
 
-    def __init__(self, request: Request, connect: Line | None) -> None:
+    def __init__(self, request: Request, connect: Line | None, users: list[Proxy]) -> None:
         self.request = request
         self.connect = connect
-        #: Servers that get it over HTTP/2, with their backend and what makes it HTTP/2.
-        self.http2: list[tuple[Proxy, Server, Param | Word]] = []
-        #: Servers that get it over HTTP/1.
-        self.http1: list[tuple[Proxy, Server]] = []
+        self._users = users
+        self._http2: list[tuple[Proxy, Server, Param | Word]] | None = None
+        self._http1: list[tuple[Proxy, Server]] | None = None
 
+    @property
+    def http2(self) -> list[tuple[Proxy, Server, Param | Word]]:
+        """Servers that get it over HTTP/2, with their backend and what makes it HTTP/2."""
+        found = self._http2
+        if found is None:
+            if self._surely_http1():
+                found = self._http2 = []  # (http1 is found when read)
+            else:
+                found = self._split()[0]
+        return found
 
-def request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    """The requests of ``owner``'s own ruleset, each with the checked servers it goes to
-    (computed once per run: HL101, HL113 and HL114 ask; callers must not change it)."""
-    return ctx.memo(("request-uses", id(owner)), lambda: _request_uses(ctx, owner))
+    @property
+    def http1(self) -> list[tuple[Proxy, Server]]:
+        """Servers that get it over HTTP/1."""
+        found = self._http1
+        return found if found is not None else self._split()[1]
 
+    def _surely_http1(self) -> bool:
+        """Whether no server can get the request over HTTP/2: no protocol named by the connect
+        rule, by the servers or by the `default-server` lines they take after (most
+        rulesets; a walk over the servers' parameters, cheaper than :meth:`_split`)."""
+        connect = self.connect
+        if connect is not None:
+            values = connect.values[2:]
+            if "proto" in values:
+                return False
+            if "default" not in values:
+                return True  # HAProxy chooses: HTTP/1.1 (see http2_reason)
+        for proxy in self._users:
+            inherited = None
+            for server in proxy.servers:
+                params = server.params
+                if "proto" in params or "check-proto" in params:
+                    return False
+                if server.inherited is not inherited:  # (the servers of a section share a few)
+                    inherited = server.inherited
+                    if "proto" in inherited or "check-proto" in inherited:
+                        return False
+        return True
 
-def _request_uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    users = ruleset_users(ctx).get(id(owner), [])
-    uses = []
-    for request in proxy_requests(owner):
-        use = RequestUse(request, connect_of(owner, request))
-        for proxy in users:
+    def _split(self) -> tuple[list[tuple[Proxy, Server, Param | Word]], list[tuple[Proxy, Server]]]:
+        http2: list[tuple[Proxy, Server, Param | Word]] = []
+        http1: list[tuple[Proxy, Server]] = []
+        connect = self.connect
+        for proxy in self._users:
             for server in proxy.servers:
                 if not server.check:
                     continue
-                reason = http2_reason(use.connect, server)
+                reason = http2_reason(connect, server)
                 if reason is not None:
-                    use.http2.append((proxy, server, reason))
+                    http2.append((proxy, server, reason))
                 else:
-                    use.http1.append((proxy, server))
-        uses.append(use)
-    return uses
+                    http1.append((proxy, server))
+        self._http2, self._http1 = http2, http1
+        return http2, http1
 
 
 def known_host(users: list[Proxy]) -> str | None:
@@ -678,30 +807,30 @@ class HttpchkMissingHost(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ruleset_owners(ctx):
+        sets = rulesets(ctx)
+        for proxy, use in sets.all_uses():
+            request = use.request
+            if request.has_host or request.version.upper() != "HTTP/1.1" or request.absolute_uri:
+                continue
+            if use.http2 and not use.http1:
+                continue  # it goes in HTTP/2 whatever the version says: HL113 and HL114
             section = proxy.section
-            for use in request_uses(ctx, proxy):
-                request = use.request
-                if request.version.upper() != "HTTP/1.1" or request.has_host or request.absolute_uri:
-                    continue
-                if use.http2 and not use.http1:
-                    continue  # it goes in HTTP/2 whatever the version says: HL113 and HL114
-                target = request.version_word or (request.send.line if request.send else section.header)
-                host = None
-                if ctx.version >= (2, 2):
-                    host = known_host(ruleset_users(ctx).get(id(proxy), []))
-                fix = host_header_fix(ctx, section, request, host) if host else None
-                if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):
-                    todo = f"add `hdr Host {host or '<name>'}` to the `http-check send` at line {request.send.line.line}"
-                elif ctx.version < (2, 2):
-                    todo = "add `\\r\\nHost:\\ <name>` after the version (HAProxy before 2.2 has no `http-check send`)"
-                else:
-                    todo = f"add `http-check send hdr Host {host or '<name>'}`"
-                message = (
-                    "this HTTP/1.1 health check sends no Host header, so most web servers answer 400 "
-                    f"and healthy servers are marked DOWN; {todo}"
-                )
-                yield ctx.report(self, target, message, fix=fix)
+            target = request.version_word or (request.send.line if request.send else section.header)
+            host = None
+            if ctx.version >= (2, 2):
+                host = known_host(sets.users.get(id(proxy), []))
+            fix = host_header_fix(ctx, section, request, host) if host else None
+            if request.send is not None and request.send.line.start > (request.option.line.start if request.option else -1):
+                todo = f"add `hdr Host {host or '<name>'}` to the `http-check send` at line {request.send.line.line}"
+            elif ctx.version < (2, 2):
+                todo = "add `\\r\\nHost:\\ <name>` after the version (HAProxy before 2.2 has no `http-check send`)"
+            else:
+                todo = f"add `http-check send hdr Host {host or '<name>'}`"
+            message = (
+                "this HTTP/1.1 health check sends no Host header, so most web servers answer 400 "
+                f"and healthy servers are marked DOWN; {todo}"
+            )
+            yield ctx.report(self, target, message, fix=fix)
 
 
 
@@ -760,7 +889,9 @@ class HttpchkHeadersInVersion(Rule):
     keywords = frozenset({"option"})
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
-        if section is None or len(line.words) < 2 or line.words[1].value != "httpchk":
+        if section is None or line.plain_values is not None:
+            return ()  # (no escape: nothing can hide after the version)
+        if len(line.words) < 2 or line.words[1].value != "httpchk":
             return ()
         return self._findings(ctx, line, section)
 
@@ -830,15 +961,13 @@ class _RulesWithoutOption(Rule):
     kind: str  # "http-check" or "tcp-check"
     option: str  # "httpchk" or "tcp-check"
 
-    def lines(self, proxy: Proxy) -> list[Line]:
+    def lines(self, own: CheckLines, section: Section) -> list[Line]:
         raise NotImplementedError
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
+        for proxy, own in rulesets(ctx).checked:
             section = proxy.section
-            if section.kind not in CHECK_SECTIONS:
-                continue
-            lines = self.lines(proxy)
+            lines = self.lines(own, section)
             if not lines or check_type(proxy).name == self.option:
                 continue
             first = lines[0]
@@ -897,10 +1026,9 @@ class HttpCheckWithoutHttpchk(_RulesWithoutOption):
     kind = "http-check"
     option = "httpchk"
 
-    def lines(self, proxy: Proxy) -> list[Line]:
-        own = check_lines(proxy)
+    def lines(self, own: CheckLines, section: Section) -> list[Line]:
         lines = own.http_rules
-        if proxy.section.kind != "defaults":
+        if own.http_flags and section.kind != "defaults":
             lines = sorted(lines + own.http_flags, key=lambda line: line.start)
         return lines
 
@@ -950,8 +1078,8 @@ class TcpCheckWithoutOption(_RulesWithoutOption):
     kind = "tcp-check"
     option = "tcp-check"
 
-    def lines(self, proxy: Proxy) -> list[Line]:
-        return check_lines(proxy).tcp_rules
+    def lines(self, own: CheckLines, section: Section) -> list[Line]:
+        return own.tcp_rules
 
 
 # --- HL106 / HL112 --------------------------------------------------------------------------
@@ -1115,6 +1243,9 @@ class ExpectStatusList(Rule):
     keywords = frozenset({"http-check"})
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        values = line.plain_values
+        if values is not None and (len(values) < 5 or values[1] != "expect"):
+            return ()  # (not an expect, or no room for a word after the pattern: most lines)
         span = status_expect_span(line, ctx.version)
         if span is None or span[1] == span[0] + 2:  # no word after the pattern
             return ()
@@ -1281,13 +1412,12 @@ class HttpchkRedefined(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            section = proxy.section
-            if section.kind not in CHECK_SECTIONS:
-                continue
-            if len(check_lines(proxy).options) > 1:  # (one check option alone repeats or replaces none)
+        for proxy, own in rulesets(ctx).checked:
+            if len(own.options) > 1:  # (one check option alone repeats or replaces none)
                 yield from self._same_section(ctx, proxy)
-            if section.kind != "defaults":
+            if bool(own.httpchk) == bool(own.http_rules):
+                continue  # (neither, or its whole check itself: nothing of its defaults is lost)
+            if proxy.section.kind != "defaults":
                 yield from self._over_defaults(ctx, proxy)
 
     def _same_section(self, ctx: Context, proxy: Proxy) -> Iterable[Diagnostic]:
@@ -1477,9 +1607,21 @@ class InvalidCheckMethod(Rule):
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
         if section is None or not section.is_proxy:
             return ()
-        if line.keyword == "http-check" and line.plain_values is not None:
+        values = line.plain_values
+        if values is not None:
             # no quote, escape or `$`: a method word is its value, judged without cutting the line
-            meth = parse_send(line).arg_values.get("meth") if _action(line) == "send" else None
+            meth = None
+            if line.keyword == "option":
+                if len(values) >= 4 and values[1] == "httpchk":
+                    meth = values[2]
+            elif len(values) > 1 and values[1] == "send" and "meth" in values:
+                # Most lines: the word after the one `meth`, the method if that is an argument
+                # (a word that fails sends the line to the full reading of _findings).
+                if values.count("meth") == 1:
+                    at = values.index("meth") + 1
+                    meth = values[at] if at < len(values) else None
+                else:
+                    meth = SendRequest(line, values).arg_values.get("meth")
             if meth is None or not meth or (meth == meth.upper() and _TOKEN.fullmatch(meth)):
                 return ()
         return self._findings(ctx, line)
@@ -1575,19 +1717,18 @@ class HttpchkOptionsRequest(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ruleset_owners(ctx):
-            section = proxy.section
-            if replaces_defaults_check(proxy):
-                continue
-            if len(check_lines(proxy).httpchk) > 1:
-                continue  # HL111 says which request is lost
+        for proxy in rulesets(ctx).owners:
             requests = proxy_requests(proxy)
             if not requests:
                 continue
             request = requests[0]
             opt, send = request.option, request.send
             if (opt is not None and opt.meth is not None) or (send is not None and "meth" in send.arg_values):
+                continue  # (most requests: the sections below are rare)
+            if replaces_defaults_check(proxy):
                 continue
+            if len(check_lines(proxy).httpchk) > 1:
+                continue  # HL111 says which request is lost
             uri = opt.uri if opt is not None and opt.uri is not None else None
             if send is not None and ("uri" in send.arg_values or "uri-lf" in send.arg_values):
                 uri = send.args.get("uri") or send.args.get("uri-lf")
@@ -1726,14 +1867,13 @@ def http_check_order_errors(proxy: Proxy, lines: Iterable[Line] | None = None) -
     return errors
 
 
-def _one_request(proxy: Proxy) -> bool:
+def _one_request(own: CheckLines) -> bool:
     """Whether the section's `http-check` rules hold no `connect`, at most one `send`, and no
     `expect` before it (most sections): :func:`http_check_order_errors` finds nothing then,
     as a `send` may only follow nothing or the implicit request, and only a `send` or a
     `connect` can be out of place without a `connect`."""
     sent = expected = False
-    for line in check_lines(proxy).http_rules:
-        action = _action(line)
+    for action in own.rule_actions:
         if action == "connect" or (action == "send" and (sent or expected)):
             return False
         sent = sent or action == "send"
@@ -1803,8 +1943,8 @@ class HttpCheckRuleOrder(Rule):
     versions = ">=2.2"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            if proxy.section.kind not in CHECK_SECTIONS or not proxy.own("http-check") or _one_request(proxy):
+        for proxy, own in rulesets(ctx).checked:
+            if not own.http_rules or _one_request(own):
                 continue
             for error in http_check_order_errors(proxy):
                 yield ctx.report(self, error.line.words[1], error.message)
@@ -1881,14 +2021,11 @@ class HttpchkAfterSend(Rule):
     fixable = "safe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            section = proxy.section
-            if section.kind not in CHECK_SECTIONS:
-                continue
-            options = check_lines(proxy).httpchk
+        for proxy, own in rulesets(ctx).checked:
+            options = own.httpchk
             if len(options) != 1:
                 continue  # several: HL111
-            sends = [line for line in section.directives_named("http-check") if _action(line) == "send"]
+            sends = own.sends
             option = options[0]
             if not sends or sends[0].start > option.start:
                 continue

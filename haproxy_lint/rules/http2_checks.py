@@ -26,17 +26,10 @@ from ..views import Param, Server
 from .health_checks import (
     Request,
     RequestUse,
-    check_type,
     host_header_fix,
-    http_owner,
     known_host,
-    request_uses,
-    ruleset_owners,
+    rulesets,
 )
-
-
-def _uses(ctx: Context, owner: Proxy) -> list[RequestUse]:
-    return request_uses(ctx, owner)
 
 
 def lacks_authority(request: Request) -> bool:
@@ -94,13 +87,9 @@ def inherited_by_http2_backends(ctx: Context) -> dict[int, tuple[Proxy, Proxy, R
 
     def compute():
         found = {}
-        for proxy in ctx.proxies:
-            if proxy.section.kind not in ("backend", "listen") or check_type(proxy).name != "httpchk":
-                continue
-            owner = http_owner(proxy)
-            if owner is None or owner is proxy:
-                continue
-            uses = _uses(ctx, owner)
+        sets = rulesets(ctx)
+        for proxy, owner in sets.inheritors:
+            uses = sets.uses_of(owner)
             if not uses:
                 continue  # no request at all: HL111
             first = uses[0]
@@ -176,34 +165,35 @@ class Http2CheckWithoutAuthority(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for owner in ruleset_owners(ctx):
+        for owner, use in rulesets(ctx).all_uses():
+            request = use.request
+            if not lacks_authority(request) or not use.http2:
+                continue
+            http2 = _http2_servers(ctx, use)
+            if not http2:
+                continue
             section = owner.section
-            for use in _uses(ctx, owner):
-                http2 = _http2_servers(ctx, use)
-                request = use.request
-                if not http2 or not lacks_authority(request):
-                    continue
-                send, opt = request.send, request.option
-                if send is not None and (opt is None or send.line.start > opt.line.start):
-                    target = send.line.words[1]
-                else:
-                    target = opt.line.words[1]  # type: ignore[union-attr]
-                version = request.version_word
-                whatever = ""
-                if version is not None and version.value.upper().startswith("HTTP/1"):
-                    whatever = f", whatever `{version.value}` says"
-                users = list({id(p): p for p, _, _ in http2}.values())
-                host = known_host(users)
-                fix = host_header_fix(ctx, section, request, host) if host else None
-                name = host or "<name>"
-                path = request.uri if request.uri and request.uri.startswith("/") else "/"
-                message = (
-                    f"this health check goes to {server_names([(p, s) for p, s, _ in http2])} in HTTP/2 "
-                    f"({why_http2(ctx, [r for _, _, r in http2])}{whatever}) with no authority: no `Host` header "
-                    "and no absolute URI, so HTTP/2 servers that require one refuse it and every check fails; "
-                    f"add `hdr Host {name}` or send an absolute URI (`uri http://{name}{path}`)"
-                )
-                yield ctx.report(self, target, message, fix=fix)
+            send, opt = request.send, request.option
+            if send is not None and (opt is None or send.line.start > opt.line.start):
+                target = send.line.words[1]
+            else:
+                target = opt.line.words[1]  # type: ignore[union-attr]
+            version = request.version_word
+            whatever = ""
+            if version is not None and version.value.upper().startswith("HTTP/1"):
+                whatever = f", whatever `{version.value}` says"
+            users = list({id(p): p for p, _, _ in http2}.values())
+            host = known_host(users)
+            fix = host_header_fix(ctx, section, request, host) if host else None
+            name = host or "<name>"
+            path = request.uri if request.uri and request.uri.startswith("/") else "/"
+            message = (
+                f"this health check goes to {server_names([(p, s) for p, s, _ in http2])} in HTTP/2 "
+                f"({why_http2(ctx, [r for _, _, r in http2])}{whatever}) with no authority: no `Host` header "
+                "and no absolute URI, so HTTP/2 servers that require one refuse it and every check fails; "
+                f"add `hdr Host {name}` or send an absolute URI (`uri http://{name}{path}`)"
+            )
+            yield ctx.report(self, target, message, fix=fix)
 
 
 class Http2CheckVersionIgnored(Rule):
@@ -253,27 +243,28 @@ class Http2CheckVersionIgnored(Rule):
     versions = ">=2.2"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for owner in ruleset_owners(ctx):
-            for use in _uses(ctx, owner):
-                request = use.request
-                written = request.written_version
-                if written is None or not written.upper().startswith("HTTP/1"):
-                    continue
-                http2 = [item for item in _http2_servers(ctx, use) if isinstance(item[2], Param) and item[2].name == "proto"]
-                if not http2 or lacks_authority(request):
-                    continue  # HL113 says it
-                if ctx.version >= (2, 4):
-                    todo = "add `check-proto h1` to check them in HTTP/1.1, or write `ver HTTP/2` to say what happens"
-                else:
-                    todo = "write `ver HTTP/2` to say what happens (`check-proto h1` came in HAProxy 2.4)"
-                version = request.version_word
-                assert version is not None  # (it writes the version read above)
-                message = (
-                    f"`{version.value}` is not what these checks use: {server_names([(p, s) for p, s, _ in http2])} "
-                    f"{_verb(http2, 'gets', 'get')} them in HTTP/2 because of {why_http2(ctx, [r for _, _, r in http2])}, whatever version "
-                    f"the request names; {todo}"
-                )
-                yield ctx.report(self, version, message)
+        for _, use in rulesets(ctx).all_uses():
+            request = use.request
+            written = request.written_version
+            if written is None or not written.upper().startswith("HTTP/1") or lacks_authority(request):
+                continue  # (no authority: HL113 says it)
+            if not use.http2:
+                continue
+            http2 = [item for item in _http2_servers(ctx, use) if isinstance(item[2], Param) and item[2].name == "proto"]
+            if not http2:
+                continue
+            if ctx.version >= (2, 4):
+                todo = "add `check-proto h1` to check them in HTTP/1.1, or write `ver HTTP/2` to say what happens"
+            else:
+                todo = "write `ver HTTP/2` to say what happens (`check-proto h1` came in HAProxy 2.4)"
+            version = request.version_word
+            assert version is not None  # (it writes the version read above)
+            message = (
+                f"`{version.value}` is not what these checks use: {server_names([(p, s) for p, s, _ in http2])} "
+                f"{_verb(http2, 'gets', 'get')} them in HTTP/2 because of {why_http2(ctx, [r for _, _, r in http2])}, whatever version "
+                f"the request names; {todo}"
+            )
+            yield ctx.report(self, version, message)
 
 
 class HttpchkInheritedByHttp2Backend(Rule):
