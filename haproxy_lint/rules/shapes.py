@@ -298,35 +298,93 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
     data = shapes(t.version)
     known_sections = t.section_keywords()
     conditional = index.branches[here]  # lines inside .if blocks, if any
-    starts = _starts(t.version)
-    # What the verdict on a plain line takes from its keyword is read once per run; the rest
-    # (counting its words, reading its address) is cheaper than a lookup of the whole line.
-    keyword_shapes: dict[tuple[str, tuple[str, ...]], _Shape | None] = {}
+    suspects = _Suspects(ctx, t, data)
+    # The verdict on each text, by section kind: many lines of a large file repeat others
+    # word for word (an ACL, a deny rule, `balance roundrobin` in every backend).
+    verdicts: dict[str, dict[str, bool | None]] = {}
     for section in ctx.config.sections:
         kind = section.kind
         if kind not in known_sections or index.skipped(here, section.header):
             continue
         table_kind = "proxy" if kind in PROXY_SECTIONS else kind
         counts = data["keywords"].get(table_kind, {})
+        seen = verdicts.setdefault(kind, {})
         for line in section.directives:
             if conditional and line.line in conditional and index.skipped(here, line):
                 continue
-            values = line.plain_values
-            if values is None and not line.words_cut:
-                # A line with quotes (an acl's "/with space"): read as the plain ones when no
-                # value is empty (a missing argument to _arity) or a variable, and cut into
-                # words (kept on the line) only if suspect.
-                pairs = line.raw_values()
-                if pairs and all(value and "$" not in raw for raw, value in pairs):
-                    values = tuple([value for _, value in pairs])
-            if values is not None:  # most lines: words are blank-separated runs
-                if not values:
-                    continue
-                if not _suspect(ctx, t, data, counts, kind, values, starts, keyword_shapes):
-                    continue
-            yield from _check_line(ctx, t, data, counts, kind, line)
+            if line.keyword == "server":  # (its name and address make its text unique)
+                suspect = suspects.line(counts, kind, line)
+            else:
+                text = line.text
+                suspect = seen.get(text, _UNSEEN)
+                if suspect is _UNSEEN:
+                    suspect = suspects.line(counts, kind, line)
+                    if len(seen) < 65536:
+                        seen[text] = suspect
+            if suspect or (suspect is None and line.words_cut):
+                yield from _check_line(ctx, t, data, counts, kind, line)
 
 
+_UNSEEN = object()
+
+
+class _Suspects:
+    """Whether a line may have a finding, from its words alone: the full check
+    (:func:`_check_line`) cuts the line into words, which most lines never need. What the
+    verdict takes from a keyword (:func:`_keyword_shape`) is read once per run; the rest
+    (counting the words, reading the address) is cheaper than a lookup of the whole line."""
+
+    __slots__ = ("ctx", "t", "data", "starts", "server_words", "shapes")
+
+    def __init__(self, ctx: Context, t: KeywordTable, data: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.t = t
+        self.data = data
+        self.starts = _starts(t.version)
+        self.server_words = _server_words(t.version)
+        self.shapes: dict[tuple[str, tuple[str, ...]], _Shape | None] = {}
+
+    def line(self, counts: dict[str, Any], kind: str, line: Line) -> bool | None:
+        """The verdict on a line; None for a line with quotes that may not have a finding:
+        it is checked all the same once its words are cut (the check then costs little)."""
+        values = line.plain_values
+        if values is None:
+            # A line with quotes (an acl's "/with space"): read as the plain ones when no
+            # value is empty (a missing argument to _arity) or a variable; else checked word
+            # by word.
+            pairs = line.raw_values()
+            if not pairs or not all(value and "$" not in raw for raw, value in pairs):
+                return True
+            return self.values(counts, kind, tuple([value for _, value in pairs])) or None
+        # most lines: words are blank-separated runs
+        return bool(values) and self.values(counts, kind, values)
+
+    def values(self, counts: dict[str, Any], kind: str, values: tuple[str, ...]) -> bool:
+        """Whether a line of these values (no quote, escape, comment or variable) may have a
+        finding."""
+        if not values[0]:
+            return False
+        key = values[:4] if values[0] in self.starts else values[:1]
+        try:
+            shape = self.shapes[kind, key]
+        except KeyError:
+            shape = self.shapes[kind, key] = _keyword_shape(self.t, counts, kind, key)
+        if shape is None:
+            return False
+        words, least, most, keyword, at = shape
+        present = len(values) - words
+        if present < least or (most is not None and present > most):
+            return True
+        if keyword == "log" and present == 1:
+            return True
+        if at is None or present <= at:
+            return False
+        value = values[words + at]
+        if _PLAIN_IPV4_PORT.fullmatch(value) is not None:
+            return False
+        if keyword in ("server", "server-template") and value in self.server_words:
+            return True
+        return _address_problem(self.ctx, self.data, keyword, value)
 
 
 @functools.cache
@@ -356,7 +414,7 @@ _Shape = tuple[int, int, "int | None", str, "int | None"]
 
 
 def _keyword_shape(t: KeywordTable, counts: dict[str, Any], kind: str, key: tuple[str, ...]) -> _Shape | None:
-    """What :func:`_suspect` needs to know of a keyword; ``None`` when its lines are never
+    """What :meth:`_Suspects.values` needs to know of a keyword; ``None`` when its lines are never
     suspect (unknown, prefixed or misplaced: other rules speak)."""
     info = _lookup(t.version, kind, key)
     if info is None or info.prefix or (kind in PROXY_SECTIONS and kind not in info.accepted_in):
@@ -369,43 +427,12 @@ def _keyword_shape(t: KeywordTable, counts: dict[str, Any], kind: str, key: tupl
     return info.words, least, most, keyword, at
 
 
-def _suspect(ctx: Context, t: KeywordTable, data: dict[str, Any], counts: dict[str, Any], kind: str,
-             values: tuple[str, ...], starts: frozenset[str],
-             shapes: dict[tuple[str, tuple[str, ...]], _Shape | None]) -> bool:
-    """Whether a line without quotes, escapes, comment or variable may have a finding (the
-    full check cuts it into words, which most lines never need). ``shapes`` keeps what each
-    keyword gives (:func:`_keyword_shape`) for the run."""
-    if not values[0]:
-        return False
-    key = values[:4] if values[0] in starts else values[:1]
-    try:
-        shape = shapes[kind, key]
-    except KeyError:
-        shape = shapes[kind, key] = _keyword_shape(t, counts, kind, key)
-    if shape is None:
-        return False
-    words, least, most, keyword, at = shape
-    present = len(values) - words
-    if present < least or (most is not None and present > most):
-        return True
-    if keyword == "log" and present == 1:
-        return True
-    if at is None or present <= at:
-        return False
-    value = values[words + at]
-    if keyword in ("server", "server-template"):
-        return True if value in _server_words(t.version) else _address_problem(ctx, data, keyword, value)
-    return _address_problem(ctx, data, keyword, value)
-
-
 #: ``1.2.3.4:80``, the most common address, which every directive's rules accept.
 _PLAIN_IPV4_PORT = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
                               r":(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5])")
 
 
 def _address_problem(ctx: Context, data: dict[str, Any], keyword: str, value: str) -> bool:
-    if _PLAIN_IPV4_PORT.fullmatch(value) is not None:
-        return False
     if keyword == "log" and (value in _LOG_TARGETS_WITHOUT_ADDRESS or value.startswith("ring@")):
         return False
     rules = _ADDRESS_SLOTS[keyword][1]
