@@ -627,6 +627,15 @@ def _missing_lf(ctx: Context, rule: Rule) -> Diagnostic | None:
 
 
 _HEADER_KINDS = ("frontend", "listen", "backend")
+#: A name of the characters HAProxy's ``invalid_char()`` permits.
+_GOOD_NAME = re.compile(r"[A-Za-z0-9.:_-]*")
+
+
+def _plain_header(section: Section) -> bool:
+    """Whether a section line is a kind and a name of permitted characters, no more (most
+    are): nothing to report."""
+    words = section.header.words
+    return len(words) == 2 and _GOOD_NAME.fullmatch(words[1].raw) is not None
 
 
 def _bad_name(ctx: Context, rule: Rule, section: Section) -> Diagnostic | None:
@@ -713,6 +722,8 @@ def _mixed_defaults(ctx: Context, rule: Rule, index: Index, here: int) -> Iterab
     before a proxy without ``from``: HAProxy 2.5 and later complain from the section that
     completes the mix on. Reported there, with a safe fix when the name is unique: writing
     ``from NAME`` on the sections that inherit it implicitly (they inherit the same)."""
+    if all(section.from_name is None for config in index.configs for section in config.sections):
+        return  # (no `from NAME`: every use is implicit, there is no mix)
     uses = _defaults_uses(index)
     by_target: dict[int, list[tuple[Decl, bool]]] = {}
     for decl, target, explicit in uses:
@@ -848,7 +859,7 @@ class FileRefused(Rule):
         index = index_of(ctx)
         here = config_index(ctx)
         for section in ctx.config.sections:
-            if index.skipped(here, section.header):
+            if section.kind not in _HEADER_KINDS or _plain_header(section) or index.skipped(here, section.header):
                 continue
             for check in (_bad_name, _header_words):
                 found = check(ctx, self, section)
