@@ -256,7 +256,15 @@ class _Walk:
         self._plans: dict[str, _Plan] = {}  # line text -> what the walk reads in it
         self.index = index_of(ctx)
         self.here = config_index(ctx)
-        self._names = _Names.of(ctx)
+        self._names: _Names | None = None
+
+    @property
+    def names(self) -> _Names:
+        """The names the words may refer to, read on first use: most files never need them
+        (no `resolvers`, `track`, `use-server` or `table` to check)."""
+        if self._names is None:
+            self._names = _Names.of(self.ctx)
+        return self._names
 
     # -- reporting --------------------------------------------------------------------------
 
@@ -491,12 +499,12 @@ class _Walk:
                     break
         elif name == "crt" and text.startswith("@") and "/" in text and self.version >= (3, 0):
             store = text[1:text.index("/")]
-            if store and store not in self._names.crt_stores:
+            if store and store not in self.names.crt_stores:
                 self.add("HL909", word, f"{where}: no `crt-store {store}` section exists and HAProxy refuses the "
-                         f"certificate{did_you_mean(store, self._names.crt_stores)}")
+                         f"certificate{did_you_mean(store, self.names.crt_stores)}")
         elif kind == "server" and name == "resolvers":
-            if text not in self._names.resolvers:
-                hint = did_you_mean(text, self._names.resolvers)
+            if text not in self.names.resolvers:
+                hint = did_you_mean(text, self.names.resolvers)
                 self.add("HL909", word, f"{where}: no `resolvers {text}` section exists and HAProxy refuses "
                          f"the server{hint}")
         elif kind == "server" and name == "track":
@@ -543,11 +551,11 @@ class _Walk:
     def track(self, word: _W, section: Section) -> None:
         proxy, _, server = word.value.rpartition("/")
         proxy = proxy or (section.name or "")
-        servers = self._names.servers.get(proxy)
+        servers = self.names.servers.get(proxy)
         if servers is None:
-            if proxy not in self._names.proxies:
+            if proxy not in self.names.proxies:
                 self.add("HL909", word, f"`track {word.value}`: no backend `{proxy}` exists and HAProxy "
-                         f"refuses the server{did_you_mean(proxy, self._names.servers)}")
+                         f"refuses the server{did_you_mean(proxy, self.names.servers)}")
             return
         if server not in servers:
             self.add("HL909", word, f"`track {word.value}`: backend `{proxy}` has no server `{server}` and "
@@ -701,11 +709,11 @@ class _Walk:
                      f"message for status {word.value} and refuses it; use one of {', '.join(sorted(codes))}")
 
     def table_ref(self, word: _W, action: str) -> None:
-        if _dynamic(word) or word.value in self._names.tables:
+        if _dynamic(word) or word.value in self.names.tables:
             return
         self.add("HL910", word, f"`{action} ... table {word.value}`: no proxy or peers section defines a "
                  f"stick-table named `{word.value}` and HAProxy refuses it"
-                 f"{did_you_mean(word.value, self._names.tables)}")
+                 f"{did_you_mean(word.value, self.names.tables)}")
 
     # -- class 3: fetches and converters ------------------------------------------------------
 
@@ -868,7 +876,7 @@ class _Walk:
                 self.add("HL912", words[2], f"`{keyword}` takes a name and then only `if` or `unless`, and HAProxy "
                          f"refuses `{words[2].value}`{hint}")
             if keyword == "use-server" and not _dynamic(words[1]) and "%" not in words[1].value:
-                servers = self._names.servers.get(section.name or "", set())
+                servers = self.names.servers.get(section.name or "", set())
                 if section.kind in ("backend", "listen") and words[1].value not in servers:
                     self.add("HL910", words[1], f"`use-server {words[1].value}`: no server `{words[1].value}` "
                              f"in {section.kind} `{section.name}` and HAProxy refuses it"
@@ -1233,27 +1241,32 @@ class _Names:
         names = _Names(set(), set(), set(), set(), {})
         for config in ctx.configs:
             for section in config.sections:
-                if section.kind == "resolvers" and section.name:
-                    names.resolvers.add(section.name)
-                if section.kind == "crt-store" and section.name:
-                    names.crt_stores.add(section.name)
-                if section.kind == "peers":
+                kind = section.kind
+                name = section.name
+                if kind in PROXY_KINDS:
+                    if name:
+                        names.proxies.add(name)
+                        servers = names.servers.setdefault(name, set())
+                        # one pass over the lines, not one lookup per keyword: a proxy has few
+                        for line in section.directives:
+                            keyword = line.keyword
+                            if keyword == "server" or keyword == "server-template":
+                                server = _second_value(line)
+                                if server is not None:
+                                    servers.add(server)
+                            elif keyword == "stick-table":
+                                names.tables.add(name)
+                elif kind == "resolvers" and name:
+                    names.resolvers.add(name)
+                elif kind == "crt-store" and name:
+                    names.crt_stores.add(name)
+                elif kind == "peers":
                     for line in section.directives_named("table"):
                         words = _split(line)
                         if len(words) > 1:
                             names.tables.add(words[1].value)
-                            if section.name:
-                                names.tables.add(f"{section.name}/{words[1].value}")
-                if section.kind in PROXY_KINDS and section.name:
-                    names.proxies.add(section.name)
-                    if section.directives_named("stick-table"):
-                        names.tables.add(section.name)
-                    servers = names.servers.setdefault(section.name, set())
-                    for keyword in ("server", "server-template"):  # (a set: in any order)
-                        for line in section.directives_named(keyword):
-                            name = _second_value(line)
-                            if name is not None:
-                                servers.add(name)
+                            if name:
+                                names.tables.add(f"{name}/{words[1].value}")
         return names
 
 
