@@ -832,8 +832,10 @@ def _deprecated_first_words() -> frozenset[str]:
     the lines carrying options some table deprecates or drops (computed from the tables once,
     at import: no table deprecates a server option, and every backend has server lines)."""
     found = {"no", "default"}
+    newest = {kind: _options_of(table(_NEWEST), kind) for kind in _OPTION_LINES}
     for kind, first_words in _OPTION_LINES.items():
-        if any(watched_options(parse_version(version), kind) for version in VERSIONS):
+        # (watched_options() of any target: deprecated by its table, or dropped since)
+        if any(table(v).deprecated_keywords(kind) or not _options_of(table(v), kind) <= newest[kind] for v in VERSIONS):
             found.update(first_words)
     for version in VERSIONS:
         t = table(version)
