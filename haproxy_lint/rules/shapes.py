@@ -298,53 +298,58 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
     data = shapes(t.version)
     known_sections = t.section_keywords()
     conditional = index.branches[here]  # lines inside .if blocks, if any
-    suspects = _Suspects(ctx, t, data)
-    # The verdict on each text, by section kind: many lines of a large file repeat others
-    # word for word (an ACL, a deny rule, `balance roundrobin` in every backend).
-    verdicts: dict[str, dict[str, bool | None]] = {}
+    readers: dict[str, _Suspects] = {}  # by section kind
     for section in ctx.config.sections:
         kind = section.kind
         if kind not in known_sections or index.skipped(here, section.header):
             continue
-        table_kind = "proxy" if kind in PROXY_SECTIONS else kind
-        counts = data["keywords"].get(table_kind, {})
-        seen = verdicts.setdefault(kind, {})
+        suspects = readers.get(kind)
+        if suspects is None:
+            suspects = readers[kind] = _Suspects(ctx, t, data, kind)
+        seen = suspects.verdicts
         for line in section.directives:
             if conditional and line.line in conditional and index.skipped(here, line):
                 continue
-            if line.keyword == "server":  # (its name and address make its text unique)
-                suspect = suspects.line(counts, kind, line)
+            suspect: bool | None
+            if line.keyword == "server" and (values := line.plain_values):
+                suspect = suspects.values(values)  # (its name and address make its text unique)
             else:
                 text = line.text
                 suspect = seen.get(text, _UNSEEN)
                 if suspect is _UNSEEN:
-                    suspect = suspects.line(counts, kind, line)
+                    suspect = suspects.line(line)
                     if len(seen) < 65536:
                         seen[text] = suspect
             if suspect or (suspect is None and line.words_cut):
-                yield from _check_line(ctx, t, data, counts, kind, line)
+                yield from _check_line(ctx, t, data, suspects.counts, kind, line)
 
 
-_UNSEEN = object()
+_UNSEEN: Any = object()
 
 
 class _Suspects:
-    """Whether a line may have a finding, from its words alone: the full check
-    (:func:`_check_line`) cuts the line into words, which most lines never need. What the
-    verdict takes from a keyword (:func:`_keyword_shape`) is read once per run; the rest
-    (counting the words, reading the address) is cheaper than a lookup of the whole line."""
+    """Whether a line of a section kind may have a finding, from its words alone: the full
+    check (:func:`_check_line`) cuts the line into words, which most lines never need. What
+    the verdict takes from a keyword (:func:`_keyword_shape`) is read once per run; the rest
+    (counting the words, reading the address) is cheaper than a lookup of the whole line.
+    ``verdicts`` keeps the verdict on each text: many lines of a large file repeat others word
+    for word (an ACL, a deny rule, `balance roundrobin` in every backend)."""
 
-    __slots__ = ("ctx", "t", "data", "starts", "server_words", "shapes")
+    __slots__ = ("ctx", "t", "data", "kind", "counts", "starts", "server_words", "shapes", "verdicts")
 
-    def __init__(self, ctx: Context, t: KeywordTable, data: dict[str, Any]) -> None:
+    def __init__(self, ctx: Context, t: KeywordTable, data: dict[str, Any], kind: str) -> None:
         self.ctx = ctx
         self.t = t
         self.data = data
+        self.kind = kind
+        self.counts: dict[str, Any] = data["keywords"].get("proxy" if kind in PROXY_SECTIONS else kind, {})
         self.starts = _starts(t.version)
         self.server_words = _server_words(t.version)
-        self.shapes: dict[tuple[str, tuple[str, ...]], _Shape | None] = {}
+        #: by the keyword's first word, or its first four when the first starts longer ones
+        self.shapes: dict[str | tuple[str, ...], _Shape | None] = {}
+        self.verdicts: dict[str, bool | None] = {}
 
-    def line(self, counts: dict[str, Any], kind: str, line: Line) -> bool | None:
+    def line(self, line: Line) -> bool | None:
         """The verdict on a line; None for a line with quotes that may not have a finding:
         it is checked all the same once its words are cut (the check then costs little)."""
         values = line.plain_values
@@ -355,20 +360,22 @@ class _Suspects:
             pairs = line.raw_values()
             if not pairs or not all(value and "$" not in raw for raw, value in pairs):
                 return True
-            return self.values(counts, kind, tuple([value for _, value in pairs])) or None
+            return self.values(tuple([value for _, value in pairs])) or None
         # most lines: words are blank-separated runs
-        return bool(values) and self.values(counts, kind, values)
+        return bool(values) and self.values(values)
 
-    def values(self, counts: dict[str, Any], kind: str, values: tuple[str, ...]) -> bool:
+    def values(self, values: tuple[str, ...]) -> bool:
         """Whether a line of these values (no quote, escape, comment or variable) may have a
         finding."""
-        if not values[0]:
+        first = values[0]
+        if not first:
             return False
-        key = values[:4] if values[0] in self.starts else values[:1]
+        key: str | tuple[str, ...] = values[:4] if first in self.starts else first
         try:
-            shape = self.shapes[kind, key]
+            shape = self.shapes[key]
         except KeyError:
-            shape = self.shapes[kind, key] = _keyword_shape(self.t, counts, kind, key)
+            lookup = key if isinstance(key, tuple) else values[:1]
+            shape = self.shapes[key] = _keyword_shape(self.t, self.counts, self.kind, lookup)
         if shape is None:
             return False
         words, least, most, keyword, at = shape
