@@ -362,11 +362,12 @@ class _Walk:
         predefined = self.vocab.predefined_acls
         for line in section.directives:
             text = line.text
-            if line.keyword not in _WORTH_READING and _CONDITION.search(text) is None:
+            keyword = line.keyword
+            if keyword not in _WORTH_READING and _CONDITION.search(text) is None:
                 continue
             if conditional and line.line in conditional and self.index.skipped(self.here, line):
                 continue
-            if line.keyword in _SERVER_FIRST and (values := line.plain_values) and values[0] in _SERVER_FIRST:
+            if keyword in _SERVER_FIRST and (values := line.plain_values) and values[0] in _SERVER_FIRST:
                 # (read directly: a server line's name and address make its text unique)
                 what, key, condition, extra = _server_plan(values, True)
             else:
@@ -392,10 +393,12 @@ class _Walk:
                 if seen(key) != ():
                     self.cached(key, None, line, self.rule)
             elif what == "bind" and section.kind in ("frontend", "listen"):
-                self.cached(key, None, line, lambda w: self.params("bind", w, 2, section))
+                if seen(key) != ():
+                    self.cached(key, None, line, lambda w: self.params("bind", w, 2, section))
                 continue
             elif what == "timeout":
-                self.cached(key, None, line, self.timeout)
+                if seen(key) != ():
+                    self.cached(key, None, line, self.timeout)
                 continue
             elif what == "filter":
                 words = _split(line)
@@ -416,7 +419,8 @@ class _Walk:
                 if key is not None:
                     # the values alone decide: once per run for plain lines alike
                     # (`balance roundrobin`, `option httpchk`...)
-                    self.cached(key, None, line, self.enum_line)
+                    if seen(key) != ():
+                        self.cached(key, None, line, self.enum_line)
                 else:
                     self.enum_line(_split(line))
 
