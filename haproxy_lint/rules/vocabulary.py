@@ -271,13 +271,13 @@ class _Walk:
     def add(self, code: str, target: _W | _Part, message: str, severity: Severity = Severity.ERROR) -> None:
         self.found.append((code, target, message, severity))
 
-    def cached(self, key: Hashable, words: list[_W] | None, line: Line, check: Callable[[list[_W]], None]) -> None:
+    def cached(self, key: Hashable, line: Line, check: Callable[[list[_W]], None]) -> None:
         """``check(words)``, or the findings it gave on a line with the same words: most
         lines of a large file repeat others (server parameters, ACL criteria, rule actions).
-        ``words`` may be None, to be cut only when needed."""
+        The line is cut into words only when needed."""
         hit = self._cache.get(key)
         if hit is None:
-            words = words if words is not None else _split(line)
+            words = _split(line)
             mark = len(self.found)
             check(words)
             hit = tuple((code, _relative(target), message, severity)
@@ -286,7 +286,7 @@ class _Walk:
                 self._cache[key] = hit
             return
         if hit:
-            words = words if words is not None else _split(line)
+            words = _split(line)
             for code, (index, a, b), message, severity in hit:
                 target = words[index] if a is None or b is None else _Part(words[index], a, b)
                 self.found.append((code, target, message, severity))
@@ -381,24 +381,24 @@ class _Walk:
                 if what == "tracking server":
                     key = (key, section.name)
                 if seen(key) != ():
-                    self.cached(key, None, line, lambda w: self.params("server", w, extra, section))
+                    self.cached(key, line, lambda w: self.params("server", w, extra, section))
                 continue
             if what == "acl":
                 if seen(key) != ():
-                    self.cached(key, None, line, self.acl_line)
+                    self.cached(key, line, self.acl_line)
                 if extra is not None:
                     acls.add(extra)
                 continue
             if what == "rule":
                 if seen(key) != ():
-                    self.cached(key, None, line, self.rule)
+                    self.cached(key, line, self.rule)
             elif what == "bind" and section.kind in ("frontend", "listen"):
                 if seen(key) != ():
-                    self.cached(key, None, line, lambda w: self.params("bind", w, 2, section))
+                    self.cached(key, line, lambda w: self.params("bind", w, 2, section))
                 continue
             elif what == "timeout":
                 if seen(key) != ():
-                    self.cached(key, None, line, self.timeout)
+                    self.cached(key, line, self.timeout)
                 continue
             elif what == "filter":
                 words = _split(line)
@@ -420,7 +420,7 @@ class _Walk:
                     # the values alone decide: once per run for plain lines alike
                     # (`balance roundrobin`, `option httpchk`...)
                     if seen(key) != ():
-                        self.cached(key, None, line, self.enum_line)
+                        self.cached(key, line, self.enum_line)
                 else:
                     self.enum_line(_split(line))
 
