@@ -160,7 +160,8 @@ class KeywordTable:
     def deprecated_keywords(self, section_kind: str) -> frozenset[str]:
         """The keywords of a section kind that this version's documentation deprecates."""
         kind = self._kind(section_kind)
-        return frozenset(self._deprecated.get(kind, ())) & frozenset(self._kinds.get(kind, ()))
+        known = self._kinds.get(kind, {})  # (not a set of them: HL608 asks for every kind at import)
+        return frozenset(name for name in self._deprecated.get(kind, ()) if name in known)
 
     def bind_options(self) -> frozenset[str]:
         return frozenset(self._kinds.get("bind", ()))

@@ -154,11 +154,13 @@ _KEY_WORDS = 4
 
 def verdict(ctx: Context, section_kind: str, values: Sequence[str]) -> Verdict | None:
     """What the target version makes of a directive (``values``: its words), if anything."""
-    return _verdict(ctx.version, section_kind, tuple(values[:_KEY_WORDS]))
+    # (the version as written, not ctx.version: parsing it costs more than the lookup)
+    return _verdict(ctx.settings.target_version, section_kind, tuple(values[:_KEY_WORDS]))
 
 
 @functools.lru_cache(maxsize=4096)
-def _verdict(version: tuple[int, int], section_kind: str, values: tuple[str, ...]) -> Verdict | None:
+def _verdict(target: str, section_kind: str, values: tuple[str, ...]) -> Verdict | None:
+    version = parse_version(target)
     gone = table(_NEWEST).removed(section_kind, values)
     removed_in = _removal(gone.keyword, gone.since) if gone is not None else None
     if gone is not None and version >= parse_version(removed_in):  # type: ignore[arg-type]
@@ -258,7 +260,8 @@ class _Family(Rule):
         # Not a generator: most lines (every `option`) find nothing, and return before making one.
         if section is None:
             return ()
-        found = verdict(ctx, section.kind, line.values)
+        plain = line.plain_values  # (most lines: not cut into words unless reported)
+        found = verdict(ctx, section.kind, line.values if plain is None else plain)
         if found is None or found.keyword not in self.family:
             return ()
         advice, fix = self.advise(ctx, line, section, found)
@@ -820,16 +823,33 @@ class RemovedMonitorNet(_Family):
 _SECTION_ADVICE = {"program": "run the programs from a process manager (systemd, s6, supervisord) instead"}
 
 
+#: The lines carrying options of each kind (``stats socket`` lines come with ``stats``).
+_OPTION_LINES = {"bind": ("bind",), "server": ("server", "default-server", "server-template")}
+
+
 def _deprecated_first_words() -> frozenset[str]:
     """The first words of every keyword some table marks deprecated, with the prefixes and
-    the lines carrying options (computed from the tables once, at import)."""
-    found = {"no", "default", "bind", "server", "default-server", "server-template"}
+    the lines carrying options some table deprecates or drops (computed from the tables once,
+    at import: no table deprecates a server option, and every backend has server lines)."""
+    found = {"no", "default"}
+    newest = {kind: _options_of(table(_NEWEST), kind) for kind in _OPTION_LINES}
+    for kind, first_words in _OPTION_LINES.items():
+        # (watched_options() of any target: deprecated by its table, or dropped since)
+        if any(table(v).deprecated_keywords(kind) or not _options_of(table(v), kind) <= newest[kind] for v in VERSIONS):
+            found.update(first_words)
     for version in VERSIONS:
         t = table(version)
         kinds = {k for k in t.section_keywords() if k not in PROXY_SECTIONS} | {"global", "backend"}
         for kind in kinds:
             found.update(name.split()[0] for name in t.deprecated_keywords(kind))
     return frozenset(found)
+
+
+@functools.cache
+def _deprecated_sections(t: KeywordTable) -> dict[str, str]:
+    """The section kinds a table deprecates, with the replacement it names ("" if none)."""
+    found = {kind: t.deprecated_section(kind) for kind in t.section_keywords()}
+    return {kind: replacement for kind, replacement in found.items() if replacement is not None}
 
 
 class DeprecatedKeyword(Rule):
@@ -879,25 +899,29 @@ class DeprecatedKeyword(Rule):
         if section is None:
             return ()
         kind = options_kind(line)
-        if kind is not None and line.keyword != "stats":
+        if kind is None:
+            return self._keyword(ctx, line, section)  # (most lines, every `option`: no generator made)
+        if line.keyword != "stats":
             names = watched_options(ctx.version, kind)
             if not names or not any(name in line.text for name in names):
-                return ()  # most server and bind lines: no generator made for them
+                return ()  # most bind lines
         return self._findings(ctx, line, section, kind)
 
-    def _findings(self, ctx: Context, line: Line, section: Section, kind: str | None) -> Iterator[Diagnostic]:
-        if kind is not None:
-            for word, value in line_options(ctx, line, watched_options(ctx.version, kind)):
-                found = option_verdict(ctx, kind, word.value)
-                if found is not None and not found.refused and word.value not in COVERED:
-                    yield ctx.report(self, (word.start, (value or word).end), f"{found.status(ctx)}; {self.advice(found)}")
-            if line.keyword != "stats":
-                return
+    def _findings(self, ctx: Context, line: Line, section: Section, kind: str) -> Iterator[Diagnostic]:
+        for word, value in line_options(ctx, line, watched_options(ctx.version, kind)):
+            found = option_verdict(ctx, kind, word.value)
+            if found is not None and not found.refused and word.value not in COVERED:
+                yield ctx.report(self, (word.start, (value or word).end), f"{found.status(ctx)}; {self.advice(found)}")
+        if line.keyword == "stats":
+            yield from self._keyword(ctx, line, section)
+
+    def _keyword(self, ctx: Context, line: Line, section: Section) -> tuple[Diagnostic, ...]:
+        """The finding on the line's keyword, if the target deprecates it."""
         plain = line.plain_values  # (most lines: not cut into words unless reported)
         found = verdict(ctx, section.kind, line.values if plain is None else plain)
         # A keyword the target refuses is HL907's (unknown keyword), or HL601-HL607's.
         if found is None or found.refused or found.keyword in COVERED:
-            return
+            return ()
         words = found.words(line)
         fix = None
         if found.replacement and found.keyword in ALIASES:
@@ -906,7 +930,7 @@ class DeprecatedKeyword(Rule):
                 "safe",
                 ctx.replace((words[0].start, words[-1].end), found.replacement),
             )
-        yield ctx.report(self, (words[0].start, words[-1].end), f"{found.status(ctx)}; {self.advice(found)}", fix=fix)
+        return (ctx.report(self, (words[0].start, words[-1].end), f"{found.status(ctx)}; {self.advice(found)}", fix=fix),)
 
     @staticmethod
     def advice(found: Verdict) -> str:
@@ -916,8 +940,11 @@ class DeprecatedKeyword(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         t = target_table(ctx)
+        deprecated = _deprecated_sections(t)
+        if not deprecated:
+            return
         for section in ctx.config.sections:
-            replacement = t.deprecated_section(section.kind)
+            replacement = deprecated.get(section.kind)
             if replacement is None:
                 continue
             word = section.header.words[0]

@@ -298,35 +298,100 @@ def _shape_findings(ctx: Context) -> Iterable[Finding]:
     data = shapes(t.version)
     known_sections = t.section_keywords()
     conditional = index.branches[here]  # lines inside .if blocks, if any
-    starts = _starts(t.version)
-    # What the verdict on a plain line takes from its keyword is read once per run; the rest
-    # (counting its words, reading its address) is cheaper than a lookup of the whole line.
-    keyword_shapes: dict[tuple[str, tuple[str, ...]], _Shape | None] = {}
+    readers: dict[str, _Suspects] = {}  # by section kind
     for section in ctx.config.sections:
         kind = section.kind
         if kind not in known_sections or index.skipped(here, section.header):
             continue
-        table_kind = "proxy" if kind in PROXY_SECTIONS else kind
-        counts = data["keywords"].get(table_kind, {})
+        suspects = readers.get(kind)
+        if suspects is None:
+            suspects = readers[kind] = _Suspects(ctx, t, data, kind)
+        seen = suspects.verdicts
         for line in section.directives:
             if conditional and line.line in conditional and index.skipped(here, line):
                 continue
-            values = line.plain_values
-            if values is None and not line.words_cut:
-                # A line with quotes (an acl's "/with space"): read as the plain ones when no
-                # value is empty (a missing argument to _arity) or a variable, and cut into
-                # words (kept on the line) only if suspect.
-                pairs = line.raw_values()
-                if pairs and all(value and "$" not in raw for raw, value in pairs):
-                    values = tuple([value for _, value in pairs])
-            if values is not None:  # most lines: words are blank-separated runs
-                if not values:
-                    continue
-                if not _suspect(ctx, t, data, counts, kind, values, starts, keyword_shapes):
-                    continue
-            yield from _check_line(ctx, t, data, counts, kind, line)
+            suspect: bool | None
+            if line.keyword == "server" and (values := line.plain_values):
+                suspect = suspects.values(values)  # (its name and address make its text unique)
+            else:
+                text = line.text
+                suspect = seen.get(text, _UNSEEN)
+                if suspect is _UNSEEN:
+                    suspect = suspects.line(line)
+                    if len(seen) < 65536:
+                        seen[text] = suspect
+            if suspect or (suspect is None and line.words_cut):
+                yield from _check_line(ctx, t, data, suspects.counts, kind, line)
 
 
+_UNSEEN: Any = object()
+
+
+class _Suspects:
+    """Whether a line of a section kind may have a finding, from its words alone: the full
+    check (:func:`_check_line`) cuts the line into words, which most lines never need. What
+    the verdict takes from a keyword (:func:`_keyword_shape`) is read once per run; the rest
+    (counting the words, reading the address) is cheaper than a lookup of the whole line.
+    ``verdicts`` keeps the verdict on each text: many lines of a large file repeat others word
+    for word (an ACL, a deny rule, `balance roundrobin` in every backend)."""
+
+    __slots__ = ("ctx", "t", "data", "kind", "counts", "starts", "server_words", "shapes", "verdicts")
+
+    def __init__(self, ctx: Context, t: KeywordTable, data: dict[str, Any], kind: str) -> None:
+        self.ctx = ctx
+        self.t = t
+        self.data = data
+        self.kind = kind
+        self.counts: dict[str, Any] = data["keywords"].get("proxy" if kind in PROXY_SECTIONS else kind, {})
+        self.starts = _starts(t.version)
+        self.server_words = _server_words(t.version)
+        #: by the keyword's first word, or its first four when the first starts longer ones
+        self.shapes: dict[str | tuple[str, ...], _Shape | None] = {}
+        self.verdicts: dict[str, bool | None] = {}
+
+    def line(self, line: Line) -> bool | None:
+        """The verdict on a line; None for a line with quotes that may not have a finding:
+        it is checked all the same once its words are cut (the check then costs little)."""
+        values = line.plain_values
+        if values is None:
+            # A line with quotes (an acl's "/with space"): read as the plain ones when no
+            # value is empty (a missing argument to _arity) or a variable; else checked word
+            # by word.
+            pairs = line.raw_values()
+            if not pairs or not all(value and "$" not in raw for raw, value in pairs):
+                return True
+            return self.values(tuple([value for _, value in pairs])) or None
+        # most lines: words are blank-separated runs
+        return bool(values) and self.values(values)
+
+    def values(self, values: tuple[str, ...]) -> bool:
+        """Whether a line of these values (no quote, escape, comment or variable) may have a
+        finding."""
+        first = values[0]
+        if not first:
+            return False
+        key: str | tuple[str, ...] = values[:4] if first in self.starts else first
+        try:
+            shape = self.shapes[key]
+        except KeyError:
+            lookup = key if isinstance(key, tuple) else values[:1]
+            shape = self.shapes[key] = _keyword_shape(self.t, self.counts, self.kind, lookup)
+        if shape is None:
+            return False
+        words, least, most, keyword, at = shape
+        present = len(values) - words
+        if present < least or (most is not None and present > most):
+            return True
+        if keyword == "log" and present == 1:
+            return True
+        if at is None or present <= at:
+            return False
+        value = values[words + at]
+        if _PLAIN_IPV4_PORT.fullmatch(value) is not None:
+            return False
+        if keyword in ("server", "server-template") and value in self.server_words:
+            return True
+        return _address_problem(self.ctx, self.data, keyword, value)
 
 
 @functools.cache
@@ -356,7 +421,7 @@ _Shape = tuple[int, int, "int | None", str, "int | None"]
 
 
 def _keyword_shape(t: KeywordTable, counts: dict[str, Any], kind: str, key: tuple[str, ...]) -> _Shape | None:
-    """What :func:`_suspect` needs to know of a keyword; ``None`` when its lines are never
+    """What :meth:`_Suspects.values` needs to know of a keyword; ``None`` when its lines are never
     suspect (unknown, prefixed or misplaced: other rules speak)."""
     info = _lookup(t.version, kind, key)
     if info is None or info.prefix or (kind in PROXY_SECTIONS and kind not in info.accepted_in):
@@ -369,43 +434,12 @@ def _keyword_shape(t: KeywordTable, counts: dict[str, Any], kind: str, key: tupl
     return info.words, least, most, keyword, at
 
 
-def _suspect(ctx: Context, t: KeywordTable, data: dict[str, Any], counts: dict[str, Any], kind: str,
-             values: tuple[str, ...], starts: frozenset[str],
-             shapes: dict[tuple[str, tuple[str, ...]], _Shape | None]) -> bool:
-    """Whether a line without quotes, escapes, comment or variable may have a finding (the
-    full check cuts it into words, which most lines never need). ``shapes`` keeps what each
-    keyword gives (:func:`_keyword_shape`) for the run."""
-    if not values[0]:
-        return False
-    key = values[:4] if values[0] in starts else values[:1]
-    try:
-        shape = shapes[kind, key]
-    except KeyError:
-        shape = shapes[kind, key] = _keyword_shape(t, counts, kind, key)
-    if shape is None:
-        return False
-    words, least, most, keyword, at = shape
-    present = len(values) - words
-    if present < least or (most is not None and present > most):
-        return True
-    if keyword == "log" and present == 1:
-        return True
-    if at is None or present <= at:
-        return False
-    value = values[words + at]
-    if keyword in ("server", "server-template"):
-        return True if value in _server_words(t.version) else _address_problem(ctx, data, keyword, value)
-    return _address_problem(ctx, data, keyword, value)
-
-
 #: ``1.2.3.4:80``, the most common address, which every directive's rules accept.
 _PLAIN_IPV4_PORT = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
                               r":(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5])")
 
 
 def _address_problem(ctx: Context, data: dict[str, Any], keyword: str, value: str) -> bool:
-    if _PLAIN_IPV4_PORT.fullmatch(value) is not None:
-        return False
     if keyword == "log" and (value in _LOG_TARGETS_WITHOUT_ADDRESS or value.startswith("ring@")):
         return False
     rules = _ADDRESS_SLOTS[keyword][1]
@@ -600,6 +634,15 @@ def _missing_lf(ctx: Context, rule: Rule) -> Diagnostic | None:
 
 
 _HEADER_KINDS = ("frontend", "listen", "backend")
+#: A name of the characters HAProxy's ``invalid_char()`` permits.
+_GOOD_NAME = re.compile(r"[A-Za-z0-9.:_-]*")
+
+
+def _plain_header(section: Section) -> bool:
+    """Whether a section line is a kind and a name of permitted characters, no more (most
+    are): nothing to report."""
+    words = section.header.words
+    return len(words) == 2 and _GOOD_NAME.fullmatch(words[1].raw) is not None
 
 
 def _bad_name(ctx: Context, rule: Rule, section: Section) -> Diagnostic | None:
@@ -686,6 +729,8 @@ def _mixed_defaults(ctx: Context, rule: Rule, index: Index, here: int) -> Iterab
     before a proxy without ``from``: HAProxy 2.5 and later complain from the section that
     completes the mix on. Reported there, with a safe fix when the name is unique: writing
     ``from NAME`` on the sections that inherit it implicitly (they inherit the same)."""
+    if all(section.from_name is None for config in index.configs for section in config.sections):
+        return  # (no `from NAME`: every use is implicit, there is no mix)
     uses = _defaults_uses(index)
     by_target: dict[int, list[tuple[Decl, bool]]] = {}
     for decl, target, explicit in uses:
@@ -821,7 +866,7 @@ class FileRefused(Rule):
         index = index_of(ctx)
         here = config_index(ctx)
         for section in ctx.config.sections:
-            if index.skipped(here, section.header):
+            if section.kind not in _HEADER_KINDS or _plain_header(section) or index.skipped(here, section.header):
                 continue
             for check in (_bad_name, _header_words):
                 found = check(ctx, self, section)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 
 from ..diagnostics import Diagnostic, Severity
 from ..model import PROXY_KINDS, Line, Section, Word
@@ -160,6 +161,81 @@ def _split(line: Line) -> list[_W]:
     return [_W(value, raw, line, i) for i, (raw, value) in enumerate(line.raw_values())]
 
 
+#: A condition's anonymous ACLs (the indexes of their ``{`` and ``}`` and their key in the
+#: walk's cache of findings) and its named ACLs (word index, name).
+_Condition = tuple[tuple[tuple[int, int, Hashable], ...], tuple[tuple[int, str], ...]]
+#: What the walk reads in a line, from its text alone (see :func:`_plan`).
+_Plan = tuple[str | None, Hashable, str | _Condition | None, Any]
+_NOTHING: _Plan = (None, None, None, None)
+
+
+def _plan(line: Line) -> _Plan:
+    """What the walk reads in a line's text: ``(what, key, condition, extra)``, which part of
+    the walk reads the line (None: nothing to read), its entry in the walk's cache of
+    findings, its condition (None when it has none, the name when it is ``if <name>``, the
+    most common, else the condition read by :func:`_condition`), and for a server the index
+    of its first parameter, for an ACL the name it defines.
+
+    Read once per distinct text: many lines of a large file repeat others word for word
+    (``balance roundrobin``, an ACL, a deny rule). A tuple, not an object: most other lines
+    are read once, and a tuple costs them least."""
+    plain = line.plain_values
+    if plain is not None:
+        if not plain:
+            return _NOTHING
+        values = raws = plain
+    else:
+        pairs = line.raw_values()
+        if not pairs or "$" in pairs[0][0]:  # a keyword HAProxy fills from the environment
+            return _NOTHING
+        raws = tuple(raw for raw, _ in pairs)
+        values = tuple(value for _, value in pairs)
+    is_plain = plain is not None
+    keyword = values[0]
+    if keyword in _SERVER_FIRST:
+        return _server_plan(values, is_plain)
+    if keyword == "acl":
+        # the patterns after the criterion and flags are not judged: not in the key
+        key = ("acl", values[2:_patterns_at(values, 3)], is_plain)
+        return ("acl", key, None, values[1] if len(values) > 1 else None)
+    if keyword == "timeout":
+        return ("timeout", ("timeout", values[1:], is_plain), None, None)
+    if keyword == "filter" or keyword in _LOG_FORMAT_DIRECTIVES:
+        return ("filter" if keyword == "filter" else "log-format", None, None, None)
+    at = _condition_at(values)
+    condition: str | _Condition | None = None
+    if at + 2 == len(values) and raws[at] == values[at]:
+        condition = values[at + 1]
+    elif at < len(values) and raws[at] == values[at]:  # (a quoted `if` is no condition)
+        condition = _condition(values, at, is_plain)
+    if keyword in _RULESETS:
+        return ("rule", ("rule", _rule_shape(values[:at]), is_plain), condition, None)
+    if keyword == "bind":  # (in a frontend or listen; elsewhere only its condition is read)
+        return ("bind", ("bind", values[2:], is_plain), condition, None)
+    if keyword in _OTHER and not (
+            keyword == "use_backend" and is_plain and "%" not in (values[1] if len(values) > 1 else "")
+            and (len(values) < 3 or values[2] in ("if", "unless"))):  # (a plain backend name: HL903 checks it)
+        return ("other", None, condition, None)
+    if keyword in _ENUM_CHECKS:
+        return ("enums", ("enums", values) if is_plain else None, condition, None)
+    return ("", None, condition, None)
+
+
+def _server_plan(values: tuple[str, ...], plain: bool) -> _Plan:
+    first = _SERVER_FIRST[values[0]]
+    tail = values[first:]
+    # `track <server>` may name a server of the section: the section's name joins the key
+    return ("tracking server" if "track" in tail else "server", ("server", first, tail, plain), None, first)
+
+
+def _condition(values: tuple[str, ...], at: int, plain: bool) -> _Condition:
+    """The parts of the condition starting at ``values[at]`` (``if`` or ``unless``)."""
+    cond = parse_condition(list(values), at + 1)
+    bodies = tuple((open_, close, ("body", values[open_ + 1:_patterns_at(values, open_ + 2, close)], plain))
+                   for open_, close in cond.anonymous if close != open_ + 1)
+    return bodies, tuple(cond.named)
+
+
 def _dynamic(word: _W) -> bool:
     """A word HAProxy fills from the environment: never judged."""
     return "$" in word.raw
@@ -177,22 +253,31 @@ class _Walk:
         self.without = frozenset(ctx.settings.build_without)
         self.found: list[tuple[str, _W | _Part, str, Severity]] = []
         self._cache: dict[Hashable, tuple[tuple[str, tuple[int, int | None, int | None], str, Severity], ...]] = {}
+        self._plans: dict[str, _Plan] = {}  # line text -> what the walk reads in it
         self.index = index_of(ctx)
         self.here = config_index(ctx)
-        self._names = _Names.of(ctx)
+        self._names: _Names | None = None
+
+    @property
+    def names(self) -> _Names:
+        """The names the words may refer to, read on first use: most files never need them
+        (no `resolvers`, `track`, `use-server` or `table` to check)."""
+        if self._names is None:
+            self._names = _Names.of(self.ctx)
+        return self._names
 
     # -- reporting --------------------------------------------------------------------------
 
     def add(self, code: str, target: _W | _Part, message: str, severity: Severity = Severity.ERROR) -> None:
         self.found.append((code, target, message, severity))
 
-    def cached(self, key: Hashable, words: list[_W] | None, line: Line, check: Callable[[list[_W]], None]) -> None:
+    def cached(self, key: Hashable, line: Line, check: Callable[[list[_W]], None]) -> None:
         """``check(words)``, or the findings it gave on a line with the same words: most
         lines of a large file repeat others (server parameters, ACL criteria, rule actions).
-        ``words`` may be None, to be cut only when needed."""
+        The line is cut into words only when needed."""
         hit = self._cache.get(key)
         if hit is None:
-            words = words if words is not None else _split(line)
+            words = _split(line)
             mark = len(self.found)
             check(words)
             hit = tuple((code, _relative(target), message, severity)
@@ -201,7 +286,7 @@ class _Walk:
                 self._cache[key] = hit
             return
         if hit:
-            words = words if words is not None else _split(line)
+            words = _split(line)
             for code, (index, a, b), message, severity in hit:
                 target = words[index] if a is None or b is None else _Part(words[index], a, b)
                 self.found.append((code, target, message, severity))
@@ -273,68 +358,71 @@ class _Walk:
         acls: set[str] = set()
         conditional = self.index.branches[self.here]  # lines inside .if blocks, if any
         seen = self._cache.get  # (below: a line like one read before without findings is passed over)
+        plans = self._plans
+        predefined = self.vocab.predefined_acls
         for line in section.directives:
+            text = line.text
             keyword = line.keyword
-            if keyword not in _WORTH_READING and _CONDITION.search(line.text) is None:
+            if keyword not in _WORTH_READING and _CONDITION.search(text) is None:
                 continue
             if conditional and line.line in conditional and self.index.skipped(self.here, line):
                 continue
-            plain = line.plain_values
-            if plain is not None:
-                if not plain:
-                    continue
-                values = plain
-                words: list[_W] | None = None
+            if keyword in _SERVER_FIRST and (values := line.plain_values) and values[0] in _SERVER_FIRST:
+                # (read directly: a server line's name and address make its text unique)
+                what, key, condition, extra = _server_plan(values, True)
             else:
+                plan = plans.get(text)
+                if plan is None:
+                    plan = _plan(line)
+                    if len(plans) < 65536:
+                        plans[text] = plan
+                what, key, condition, extra = plan
+            if what == "server" or what == "tracking server":
+                if what == "tracking server":
+                    key = (key, section.name)
+                if seen(key) != ():
+                    self.cached(key, line, lambda w: self.params("server", w, extra, section))
+                continue
+            if what == "acl":
+                if seen(key) != ():
+                    self.cached(key, line, self.acl_line)
+                if extra is not None:
+                    acls.add(extra)
+                continue
+            if what == "rule":
+                if seen(key) != ():
+                    self.cached(key, line, self.rule)
+            elif what == "bind" and section.kind in ("frontend", "listen"):
+                if seen(key) != ():
+                    self.cached(key, line, lambda w: self.params("bind", w, 2, section))
+                continue
+            elif what == "timeout":
+                if seen(key) != ():
+                    self.cached(key, line, self.timeout)
+                continue
+            elif what == "filter":
                 words = _split(line)
-                if not words or _dynamic(words[0]):
-                    continue
-                values = tuple(w.value for w in words)
-            keyword = values[0]
-            if keyword in _SERVER_FIRST:
-                first = _SERVER_FIRST[keyword]
-                tail = values[first:]
-                owner = section.name if "track" in tail else None
-                key: Hashable = ("server", first, owner, tail, words is None)
-                if seen(key) != ():
-                    self.cached(key, words, line, lambda w: self.params("server", w, first, section))
-            elif keyword == "bind" and section.kind in ("frontend", "listen"):
-                self.cached(("bind", values[2:], words is None), words, line, lambda w: self.params("bind", w, 2, section))
-            elif keyword == "acl":
-                # the patterns after the criterion and flags are not judged: not in the key
-                key = ("acl", values[2:_patterns_at(values, 3)], words is None)
-                if seen(key) != ():
-                    self.cached(key, words, line, self.acl_line)
-                if len(values) > 1:
-                    acls.add(values[1])
-            elif keyword in _RULESETS:
-                key = ("rule", _rule_shape(values), words is None)
-                if seen(key) != ():
-                    self.cached(key, words, line, self.rule)
-                self.condition_of(line, words, values, acls)
-            elif keyword == "timeout":
-                self.cached(("timeout", values[1:], words is None), words, line, self.timeout)
-            elif keyword == "filter":
-                words = words if words is not None else _split(line)
                 if len(words) > 1 and not _dynamic(words[1]) and not self.known("filters", words[1].value):
                     self.unknown("HL913", "filters", words[1], words[1].value, "filter")
-            elif keyword in _LOG_FORMAT_DIRECTIVES:
-                for word in (words if words is not None else _split(line))[1:]:
+                continue
+            elif what == "log-format":
+                for word in _split(line)[1:]:
                     self.log_format(word)
-            elif (keyword == "use_backend" and words is None and "%" not in (values[1] if len(values) > 1 else "")
-                  and (len(values) < 3 or values[2] in ("if", "unless"))):
-                self.condition_of(line, words, values, acls)  # a plain backend name: HL903 checks it
-            elif keyword in _OTHER:
-                self.other(words if words is not None else _split(line), section, acls)
-            else:
-                self.condition_of(line, words, values, acls)
-                if keyword in _ENUM_CHECKS:
-                    if words is None:
-                        # what follows reads the words alone: once per run for plain lines
-                        # alike (`balance roundrobin`, `option httpchk`...)
-                        self.cached(("enums", values), None, line, self.enum_line)
-                    else:
-                        self.enum_line(words)
+                continue
+            elif what == "other":
+                self.other(_split(line), section)
+            elif what is None:
+                continue
+            if condition is not None and not (condition.__class__ is str and (condition in acls or condition in predefined)):
+                self.condition(line, condition, acls)
+            if what == "enums":
+                if key is not None:
+                    # the values alone decide: once per run for plain lines alike
+                    # (`balance roundrobin`, `option httpchk`...)
+                    if seen(key) != ():
+                        self.cached(key, line, self.enum_line)
+                else:
+                    self.enum_line(_split(line))
 
     def enum_line(self, words: list[_W]) -> None:
         """The values of a directive that takes enumerated ones, and the arguments of
@@ -415,12 +503,12 @@ class _Walk:
                     break
         elif name == "crt" and text.startswith("@") and "/" in text and self.version >= (3, 0):
             store = text[1:text.index("/")]
-            if store and store not in self._names.crt_stores:
+            if store and store not in self.names.crt_stores:
                 self.add("HL909", word, f"{where}: no `crt-store {store}` section exists and HAProxy refuses the "
-                         f"certificate{did_you_mean(store, self._names.crt_stores)}")
+                         f"certificate{did_you_mean(store, self.names.crt_stores)}")
         elif kind == "server" and name == "resolvers":
-            if text not in self._names.resolvers:
-                hint = did_you_mean(text, self._names.resolvers)
+            if text not in self.names.resolvers:
+                hint = did_you_mean(text, self.names.resolvers)
                 self.add("HL909", word, f"{where}: no `resolvers {text}` section exists and HAProxy refuses "
                          f"the server{hint}")
         elif kind == "server" and name == "track":
@@ -467,11 +555,11 @@ class _Walk:
     def track(self, word: _W, section: Section) -> None:
         proxy, _, server = word.value.rpartition("/")
         proxy = proxy or (section.name or "")
-        servers = self._names.servers.get(proxy)
+        servers = self.names.servers.get(proxy)
         if servers is None:
-            if proxy not in self._names.proxies:
+            if proxy not in self.names.proxies:
                 self.add("HL909", word, f"`track {word.value}`: no backend `{proxy}` exists and HAProxy "
-                         f"refuses the server{did_you_mean(proxy, self._names.servers)}")
+                         f"refuses the server{did_you_mean(proxy, self.names.servers)}")
             return
         if server not in servers:
             self.add("HL909", word, f"`track {word.value}`: backend `{proxy}` has no server `{server}` and "
@@ -625,11 +713,11 @@ class _Walk:
                      f"message for status {word.value} and refuses it; use one of {', '.join(sorted(codes))}")
 
     def table_ref(self, word: _W, action: str) -> None:
-        if _dynamic(word) or word.value in self._names.tables:
+        if _dynamic(word) or word.value in self.names.tables:
             return
         self.add("HL910", word, f"`{action} ... table {word.value}`: no proxy or peers section defines a "
                  f"stick-table named `{word.value}` and HAProxy refuses it"
-                 f"{did_you_mean(word.value, self._names.tables)}")
+                 f"{did_you_mean(word.value, self.names.tables)}")
 
     # -- class 3: fetches and converters ------------------------------------------------------
 
@@ -734,22 +822,15 @@ class _Walk:
             else:
                 i += 1
 
-    def conditions_in(self, words: list[_W], acls: set[str]) -> None:
-        if words:
-            self.condition_of(words[0].line, words, tuple(w.value for w in words), acls)
-
-    def condition_of(self, line: Line, words: list[_W] | None, values: tuple[str, ...], acls: set[str]) -> None:
-        """The condition of a line, read from its values: its words are cut only to report."""
-        at = _condition_at(values)
-        if at >= len(values) or (words is not None and words[at].quoted):
-            return
-        if at + 2 == len(values) and (values[at + 1] in acls or values[at + 1] in self.vocab.predefined_acls):
-            return  # "if name": the most common condition, and a defined ACL
-        cond = parse_condition(list(values), at + 1)
-        for open_, close in cond.anonymous:
-            if close == open_ + 1:
-                continue
-            key = ("body", values[open_ + 1:_patterns_at(values, open_ + 2, close)], words is None)
+    def condition(self, line: Line, condition: str | _Condition, acls: set[str]) -> None:
+        """The condition of a line (see :func:`_plan`): its words are cut only to report."""
+        if isinstance(condition, str):  # "if <name>", the name of no ACL defined above
+            values = tuple(w.value for w in _split(line))
+            at = _condition_at(values)
+            condition = _condition(values, at, line.plain_values is not None)
+        bodies, named = condition
+        words = None
+        for open_, close, key in bodies:
             hit = self._cache.get(key)
             if hit is None:
                 words = words if words is not None else _split(line)
@@ -766,7 +847,7 @@ class _Walk:
                 for code, (index, a, b), message, severity in hit:
                     word = words[open_ + 1 + index]
                     self.found.append((code, word if a is None or b is None else _Part(word, a, b), message, severity))
-        for i, name in cond.named:
+        for i, name in named:
             if name in acls or name in self.vocab.predefined_acls:
                 continue
             words = words if words is not None else _split(line)
@@ -780,7 +861,9 @@ class _Walk:
 
     # -- directives with expressions, conditions or log-format strings -------------------------
 
-    def other(self, words: list[_W], section: Section, acls: set[str]) -> None:
+    def other(self, words: list[_W], section: Section) -> None:
+        """What ``stick``, ``use_backend``, ``use-server`` and ``redirect`` lines hold before
+        their condition."""
         keyword = words[0].value
         if keyword == "stick" and len(words) > 2 and words[1].value in ("on", "match", "store-request",
                                                                        "store-response"):
@@ -797,7 +880,7 @@ class _Walk:
                 self.add("HL912", words[2], f"`{keyword}` takes a name and then only `if` or `unless`, and HAProxy "
                          f"refuses `{words[2].value}`{hint}")
             if keyword == "use-server" and not _dynamic(words[1]) and "%" not in words[1].value:
-                servers = self._names.servers.get(section.name or "", set())
+                servers = self.names.servers.get(section.name or "", set())
                 if section.kind in ("backend", "listen") and words[1].value not in servers:
                     self.add("HL910", words[1], f"`use-server {words[1].value}`: no server `{words[1].value}` "
                              f"in {section.kind} `{section.name}` and HAProxy refuses it"
@@ -816,7 +899,6 @@ class _Walk:
                 hint = f"; did you mean `{close}`?" if close else ""
                 self.add("HL910", extra, f"`redirect` does not take `{extra.value}` here (HAProxy expects "
                          f"{expected}) and HAProxy refuses it{hint}")
-        self.conditions_in(words, acls)
 
     def log_format(self, word: _W) -> None:
         if _dynamic(word) or "%" not in word.value:
@@ -1049,23 +1131,34 @@ _EXPECT_OPTIONS = frozenset({"min-recv", "comment", "ok-status", "error-status",
                              "on-error", "status-code"})
 
 
-def _rule_shape(values: tuple[str, ...]) -> tuple[str | None, ...]:
-    """What :meth:`_Walk.rule` reads of a rule: its words up to its condition, with the values
-    of a check rule's options (``http-check send ... hdr Host <name>``, one per backend) left
-    out unless they hold a log-format (``%``) or a variable (``$``): it reads no other."""
-    head = values[:_condition_at(values)]
-    if len(head) < 4 or head[0] not in ("http-check", "tcp-check"):
+#: The options of check rules, by the rule's first two words (``("http-check", "send")``).
+_CHECK_OPTIONS = {tuple(name.split()): options for name, options in CHECK_OPTIONS.items()}
+
+
+def _rule_shape(head: tuple[str, ...]) -> tuple[str | None, ...]:
+    """What :meth:`_Walk.rule` reads of a rule whose words up to its condition are ``head``:
+    those words, with the values of a check rule's options (``http-check send ... hdr Host
+    <name>``, one per backend) left out unless they hold a log-format (``%``) or a variable
+    (``$``): it reads no other."""
+    if len(head) < 4:
         return head
-    options = CHECK_OPTIONS.get(f"{head[0]} {head[1]}")
+    options = _CHECK_OPTIONS.get(head[:2])
     if options is None:
         return head
     shape: list[str | None] = list(head)
+    n = len(head)
     i = 2
-    while i < len(head) and head[i] in options:
-        for j in range(i + 1, min(i + 1 + options[head[i]], len(head))):
-            if "%" not in head[j] and "$" not in head[j]:
-                shape[j] = None
-        i += 1 + options[head[i]]
+    while i < n:
+        count = options.get(head[i])
+        if count is None:
+            break
+        end = i + 1 + count
+        i += 1
+        while i < end and i < n:  # (no range(): an option has a value or two)
+            value = head[i]
+            if "%" not in value and "$" not in value:
+                shape[i] = None
+            i += 1
     return tuple(shape)
 
 
@@ -1152,27 +1245,32 @@ class _Names:
         names = _Names(set(), set(), set(), set(), {})
         for config in ctx.configs:
             for section in config.sections:
-                if section.kind == "resolvers" and section.name:
-                    names.resolvers.add(section.name)
-                if section.kind == "crt-store" and section.name:
-                    names.crt_stores.add(section.name)
-                if section.kind == "peers":
+                kind = section.kind
+                name = section.name
+                if kind in PROXY_KINDS:
+                    if name:
+                        names.proxies.add(name)
+                        servers = names.servers.setdefault(name, set())
+                        # one pass over the lines, not one lookup per keyword: a proxy has few
+                        for line in section.directives:
+                            keyword = line.keyword
+                            if keyword == "server" or keyword == "server-template":
+                                server = _second_value(line)
+                                if server is not None:
+                                    servers.add(server)
+                            elif keyword == "stick-table":
+                                names.tables.add(name)
+                elif kind == "resolvers" and name:
+                    names.resolvers.add(name)
+                elif kind == "crt-store" and name:
+                    names.crt_stores.add(name)
+                elif kind == "peers":
                     for line in section.directives_named("table"):
                         words = _split(line)
                         if len(words) > 1:
                             names.tables.add(words[1].value)
-                            if section.name:
-                                names.tables.add(f"{section.name}/{words[1].value}")
-                if section.kind in PROXY_KINDS and section.name:
-                    names.proxies.add(section.name)
-                    if section.directives_named("stick-table"):
-                        names.tables.add(section.name)
-                    servers = names.servers.setdefault(section.name, set())
-                    for keyword in ("server", "server-template"):  # (a set: in any order)
-                        for line in section.directives_named(keyword):
-                            name = _second_value(line)
-                            if name is not None:
-                                servers.add(name)
+                            if name:
+                                names.tables.add(f"{name}/{words[1].value}")
         return names
 
 
