@@ -212,7 +212,9 @@ def compatible(a: Path, b: Path) -> bool:
 class Decl:
     """A proxy section (defaults, frontend, backend, listen) of one of the linted files."""
 
-    __slots__ = ("index", "config", "proxy", "path", "active")
+    # The section, its kind and name are kept, not read through the proxy: rules walk every
+    # declaration (thousands in a large file) for them, several times each.
+    __slots__ = ("index", "config", "proxy", "path", "active", "section", "kind", "name")
 
     def __init__(self, index: int, config: Config, proxy: Proxy, path: Path, active: bool | None) -> None:
         self.index = index  # the file's place in ctx.configs
@@ -220,22 +222,13 @@ class Decl:
         self.proxy = proxy
         self.path = path
         self.active = active
-
-    @property
-    def section(self) -> Section:
-        return self.proxy.section
-
-    @property
-    def kind(self) -> str:
-        return self.proxy.section.kind
-
-    @property
-    def name(self) -> str | None:
-        return self.proxy.section.name
+        self.section: Section = proxy.section
+        self.kind: str = self.section.kind
+        self.name: str | None = self.section.name
 
     @property
     def order(self) -> tuple[int, int]:
-        return self.index, self.proxy.section.header.start
+        return self.index, self.section.header.start
 
     @property
     def name_word(self) -> Word | None:
@@ -817,28 +810,46 @@ class UnusedBackend(Rule):
         here = config_index(ctx)
         if not any(d.kind in ("frontend", "listen") for d in index.decls):
             return
-        names = {d.name for d in index.decls if d.kind == "backend" and d.name}
         mentioned: dict[str, set[int]] = defaultdict(set)  # name -> ids of the sections mentioning it
-        spoe_filter = spoe_agent = False
+        spoe_filter = False
+        # The routing lines first (by keyword, from the shared index): a name computed per
+        # request silences the rule, and the names they give are mentions, found without
+        # reading every line (most backends are routed to by name).
+        for config in index.configs:
+            for keyword in ("use_backend", "default_backend"):
+                for line, section in ctx.index.entries(keyword, config):
+                    name = _route_name(line)
+                    if section is None or name is None:
+                        continue
+                    if name[1]:
+                        return
+                    if _IDENT.fullmatch(name[0]):  # (one identifier: what _mentions finds)
+                        mentioned[name[0]].add(id(section))
+            for line, section in ctx.index.entries("filter", config):
+                name = _route_name(line)  # (a filter's name likewise)
+                if section is not None and name is not None and name[0] == "spoe":
+                    spoe_filter = True
+        unused = [
+            d for d in index.decls
+            if d.index == here and d.kind == "backend" and d.name is not None and d.active is not False
+            and not mentioned.get(d.name, set()) - {id(d.section)}
+        ]
+        if not unused:
+            return
+        # Any other mention of these names, anywhere else, counts as a use.
+        names = {d.name for d in unused if d.name is not None}
+        spoe_agent = False
         for config in index.configs:
             for section in config.sections:
                 spoe_agent = spoe_agent or section.kind == "spoe-agent"
-                for line in section.directives_named("use_backend", "default_backend", "filter"):
-                    name = _route_name(line)  # (a filter's name likewise)
-                    if line.keyword != "filter" and name is not None and name[1]:
-                        return
-                    if line.keyword == "filter" and name is not None and name[0] == "spoe":
-                        spoe_filter = True
                 directives = section.directives
                 # By slices of lines: a section of thousands (a frontend routing to every
                 # backend) would otherwise make its whole text several times over at once.
                 for at in range(0, len(directives), _SLICE):
                     for ident in _mentions(names, directives[at : at + _SLICE]):
                         mentioned[ident].add(id(section))
-        for decl in index.decls:
-            if decl.index != here or decl.kind != "backend" or decl.name is None or decl.name_word is None:
-                continue
-            if decl.active is False:
+        for decl in unused:
+            if decl.name is None or decl.name_word is None:
                 continue
             if mentioned.get(decl.name, set()) - {id(decl.section)}:
                 continue
