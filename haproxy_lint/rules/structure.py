@@ -16,15 +16,19 @@ branches of one ``.if`` never count as duplicates.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from ..effective import Proxy, nearest_in_chain
+from ..index import Index as LineIndex
 from ..keywords import PROXY_SECTIONS, VERSIONS, KeywordTable, table
 from ..model import Config, Line, Section, Word
 from ..rule import Context, Rule
+
+_line_start = operator.attrgetter("start")
 
 # --- conditional blocks -----------------------------------------------------------------------
 
@@ -245,14 +249,16 @@ class Decl:
 
 
 class Index:
-    __slots__ = ("configs", "version", "branches", "decls", "_by_name")
+    __slots__ = ("configs", "version", "branches", "decls", "_by_name", "_lines", "_routing")
 
-    def __init__(self, configs: Sequence[Config], version: tuple[int, int]) -> None:
+    def __init__(self, configs: Sequence[Config], version: tuple[int, int], lines: LineIndex) -> None:
         self.configs = configs
         self.version = version
         self.branches: list[dict[int, tuple[Path, bool | None]]] = []
         self.decls: list[Decl] = []
         self._by_name: dict[tuple[str, ...], dict[str, list[Decl]]] = {}
+        self._lines = lines  # the run's shared index of the directives by keyword
+        self._routing: tuple[dict[int, list[Line]], bool] | None = None
 
     def state(self, config_index: int, line: Line) -> tuple[Path, bool | None]:
         return self.branches[config_index].get(line.line, ((), True))
@@ -290,6 +296,29 @@ class Index:
     def target_names(self) -> list[str]:
         return sorted(self.by_name("backend", "listen"))
 
+    def routing(self) -> tuple[dict[int, list[Line]], bool]:
+        """The ``use_backend``/``default_backend`` lines of every section (by id, in file
+        order), and whether some ``defaults`` section has a ``default_backend`` to pass on:
+        found from the lines by keyword, as most sections of a large file have none."""
+        if self._routing is None:
+            by_section: dict[int, list[Line]] = {}
+            both: set[int] = set()
+            inherited = False
+            for config in self.configs:
+                for keyword in ("use_backend", "default_backend"):
+                    for line, section in self._lines.entries(keyword, config):
+                        if section is None:
+                            continue
+                        inherited = inherited or (keyword == "default_backend" and section.kind == "defaults")
+                        found = by_section.setdefault(id(section), [])
+                        if found and keyword == "default_backend":  # (after its use_backend lines)
+                            both.add(id(section))
+                        found.append(line)
+            for key in both:
+                by_section[key].sort(key=_line_start)
+            self._routing = by_section, inherited
+        return self._routing
+
 
 def index_of(ctx: Context) -> Index:
     """The cross-file index of the files linted together (built once per run: every rule asks)."""
@@ -298,7 +327,7 @@ def index_of(ctx: Context) -> Index:
 
 def _build_index(ctx: Context) -> Index:
     configs = tuple(ctx.configs)
-    index = Index(configs, ctx.version)
+    index = Index(configs, ctx.version, ctx.index)
     for i, config in enumerate(configs):
         info = branches(config, ctx.version)
         index.branches.append(info)
@@ -346,16 +375,19 @@ def routes(decl: Decl, index: Index) -> list[tuple[Line, str, bool, bool]]:
     ``default_backend`` it inherits; as ``(line, name, dynamic, inherited)``, ``dynamic``
     as :func:`is_dynamic` says of the name's word (``line.words[1]``, to report)."""
     out: list[tuple[Line, str, bool, bool]] = []
+    by_section, inherited = index.routing()
+    lines = by_section.get(id(decl.section), ())
+    if not lines and not inherited:
+        return out  # (most sections: every backend of a large file)
     own_default = False
-    for line in decl.section.directives:
-        if line.keyword not in ("use_backend", "default_backend"):
-            continue
+    conditional = index.branches[decl.index]  # (without .if blocks, no line is skipped)
+    for line in lines:
         name = _route_name(line)
-        if name is None or index.skipped(decl.index, line, decl.section):
+        if name is None or (conditional and index.skipped(decl.index, line, decl.section)):
             continue
         own_default = own_default or line.keyword == "default_backend"
         out.append((line, *name, False))
-    if not own_default:
+    if not own_default and inherited:
         found = effective_line(decl.proxy, "default_backend")
         name = _route_name(found[0]) if found is not None and found[1] is not decl.proxy else None
         if found is not None and name is not None:
@@ -703,12 +735,13 @@ class UndefinedBackend(Rule):
         here = config_index(ctx)
         names = index.target_names()
         others = index.by_name("frontend")
+        targets = index.by_name("backend", "listen")
         inherited: dict[int, tuple[Line, Word, list[Decl]]] = {}
         for decl in index.decls:
             if decl.index != here or decl.kind not in ("frontend", "listen", "backend") or decl.active is False:
                 continue
             for line, name, dynamic, from_defaults in routes(decl, index):
-                if dynamic or index.targets(name):
+                if dynamic or targets.get(name):
                     continue
                 word = line.words[1]
                 if from_defaults:
@@ -815,16 +848,16 @@ class UnusedBackend(Rule):
         # The routing lines first (by keyword, from the shared index): a name computed per
         # request silences the rule, and the names they give are mentions, found without
         # reading every line (most backends are routed to by name).
+        for section_id, lines in index.routing()[0].items():
+            for line in lines:
+                name = _route_name(line)
+                if name is None:
+                    continue
+                if name[1]:
+                    return
+                if _IDENT.fullmatch(name[0]):  # (one identifier: what _mentions finds)
+                    mentioned[name[0]].add(section_id)
         for config in index.configs:
-            for keyword in ("use_backend", "default_backend"):
-                for line, section in ctx.index.entries(keyword, config):
-                    name = _route_name(line)
-                    if section is None or name is None:
-                        continue
-                    if name[1]:
-                        return
-                    if _IDENT.fullmatch(name[0]):  # (one identifier: what _mentions finds)
-                        mentioned[name[0]].add(id(section))
             for line, section in ctx.index.entries("filter", config):
                 name = _route_name(line)  # (a filter's name likewise)
                 if section is not None and name is not None and name[0] == "spoe":
@@ -968,10 +1001,11 @@ class ModeMismatch(Rule):
             for line, name, dynamic, from_defaults in routes(decl, index):
                 if dynamic:
                     continue
-                targets = [t for t in index.targets(name) if t.proxy is not decl.proxy]
-                if not targets:
+                for target in index.targets(name):
+                    if target.proxy is not decl.proxy:
+                        break
+                else:
                     continue
-                target = targets[0]
                 target_mode, target_line, target_inherited = _mode_of(target.proxy)
                 if target_mode not in _MODES or target_mode == mode or (mode == "tcp" and target_mode == "http"):
                     continue
