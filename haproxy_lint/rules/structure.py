@@ -20,6 +20,7 @@ import operator
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
+from typing import cast
 
 from ..diagnostics import Diagnostic, Severity
 from ..effective import Proxy, nearest_in_chain
@@ -1199,6 +1200,10 @@ def _phrase_starts() -> frozenset[str]:
 _SPOE_SCOPE = re.compile(r"^\s*\[[^\]]+\]\s*(#.*)?$")
 
 
+_UNSEEN = object()  # a keyword or first values not decided yet
+_PHRASE = object()  # a keyword decided with the words after it
+
+
 def keyword_findings(ctx: Context) -> list[KeywordFinding]:
     """HL907 and HL908 findings of the file being checked (both rules share one walk)."""
     return ctx.memo("structure.keyword_findings", lambda: _keyword_findings(ctx))
@@ -1216,6 +1221,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
     spoe = any(section.kind.startswith("spoe-") for section in ctx.config.sections)
     conditional = index.branches[here]  # lines inside .if blocks, if any (others are never skipped)
     table_version, version = t.version, ctx.version
+    seen: dict[tuple[str, bool], tuple[dict[str, object], dict[tuple[str, ...], object]]] = {}
     for line in ctx.config.preamble:
         if index.skipped(here, line) or not line.words or "$" in line.words[0].raw:
             continue
@@ -1233,7 +1239,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
                 f"`{line.keyword}` is outside any section, where HAProxy refuses every line, and "
                 f"no section of HAProxy {target} knows it either", Severity.ERROR))
     for section in ctx.config.sections:
-        if index.skipped(here, section.header):
+        if conditional and index.skipped(here, section.header):
             continue
         kind = section.kind
         if kind not in known_sections:
@@ -1249,31 +1255,41 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
         if kind not in described:
             continue
         anonymous = kind == "defaults" and not section.name
-        where = _section_name(section)
-        # The verdict on a keyword that starts no longer one depends on it alone (the line's
-        # first value, ``line.keyword``): read once per section, and the line is not cut.
-        by_keyword: dict[str, Verdict | None] = {}
+        # A verdict depends on the section's kind and the line's first values only: kept for
+        # every section of the kind (thousands of backends share a handful of keywords). A
+        # keyword that starts no longer one is decided alone (the line is not cut); the others
+        # (_PHRASE) by their first values.
+        verdicts, phrases = seen.get((kind, anonymous)) or seen.setdefault((kind, anonymous), ({}, {}))
         for line in section.directives:
             keyword = line.keyword
-            if "$" in keyword:
+            verdict = verdicts.get(keyword, _UNSEEN)
+            if verdict is None:  # (most lines)
                 continue
-            if conditional and line.line in conditional and index.skipped(here, line):
-                continue
-            if keyword in phrase_starts:
+            if verdict is _UNSEEN:
+                if "$" in keyword:
+                    verdict = None
+                elif keyword in phrase_starts:
+                    verdict = _PHRASE
+                else:
+                    verdict = classify(table_version, version, kind, anonymous, (keyword,))
+                verdicts[keyword] = verdict
+                if verdict is None:
+                    continue
+            if verdict is _PHRASE:
                 plain = line.plain_values
                 values = plain[:4] if plain is not None else tuple(line.values[:4])
-                verdict = classify(table_version, version, kind, anonymous, values)
-            elif keyword in by_keyword:
-                verdict = by_keyword[keyword]
-            else:
-                verdict = by_keyword[keyword] = classify(table_version, version, kind, anonymous, (keyword,))
-            if verdict is None:
+                verdict = phrases.get(values, _UNSEEN)
+                if verdict is _UNSEEN:
+                    verdict = phrases[values] = classify(table_version, version, kind, anonymous, values)
+                if verdict is None:
+                    continue
+            if conditional and line.line in conditional and index.skipped(here, line):
                 continue
             words = line.words
-            code, template, severity, first, last = verdict
+            code, template, severity, first, last = cast(Verdict, verdict)
             last = min(last, len(words) - 1)
             target_span = (words[first].start, words[last].end)
-            out.append(KeywordFinding(code, target_span, template.format(where=where), severity))
+            out.append(KeywordFinding(code, target_span, template.format(where=_section_name(section)), severity))
     if ctx.version >= (2, 5):
         out.extend(_rules_in_defaults(ctx, index, here))
     return out
@@ -1288,19 +1304,28 @@ def _rules_in_defaults(ctx: Context, index: Index, here: int) -> Iterable[Keywor
     refuses it (cfgparse-listen.c, 2.5 to 3.2): a defaults or listen section, frontends and
     backends together, backends when there are `tcp-request connection/session` rules,
     frontends when there are `tcp-response content` rules."""
+    # The named defaults sections with rules first (rules in an anonymous one are refused
+    # on their own line): most files have none, and their proxies need not be grouped.
+    holding: dict[int, list[Line]] = {}
+    for decl in index.decls:
+        if decl.index != here or decl.kind != "defaults" or not decl.name:
+            continue
+        rules = [
+            line for line in decl.section.directives_named(*_RULES)
+            if line.keyword.startswith("http-") or (len(line.words) > 1 and line.words[1].value in _TCP_RULES)
+        ]
+        if rules:
+            holding[id(decl.section)] = rules
+    if not holding:
+        return
     children: dict[int, list[Decl]] = defaultdict(list)
     for decl in index.decls:
         if decl.index == here and decl.proxy.defaults is not None and decl.active is not False:
             children[id(decl.proxy.defaults.section)].append(decl)
     for decl in index.decls:
-        if decl.index != here or decl.kind != "defaults" or not decl.name or id(decl.section) not in children:
-            continue  # (rules in an anonymous defaults section are refused on their own line)
-        rules = [
-            line for line in decl.section.directives_named(*_RULES)
-            if line.keyword.startswith("http-") or (len(line.words) > 1 and line.words[1].value in _TCP_RULES)
-        ]
-        if not rules:
+        if id(decl.section) not in holding or decl.index != here or id(decl.section) not in children:
             continue
+        rules = holding[id(decl.section)]
         label = f"defaults `{decl.name}`" if decl.name else "the defaults section"
         first = rules[0]
         what = f"the `{first.keyword}` rules of {label} (line {first.line})"
