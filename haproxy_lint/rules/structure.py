@@ -642,13 +642,26 @@ class DuplicateServerName(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         index = index_of(ctx)
         here = config_index(ctx)
+        conditional = index.branches[here]  # (without .if blocks, every line is read)
+        # The server lines by section, from the shared index of lines by keyword.
+        servers: dict[int, list[Line]] = {}
+        for keyword in ("server", "server-template"):
+            for line, section in ctx.index.entries(keyword, ctx.config):
+                if section is not None:
+                    servers.setdefault(id(section), []).append(line)
         for section in ctx.config.sections:
-            if section.kind not in ("backend", "listen") or index.skipped(here, section.header):
+            lines = servers.get(id(section))
+            if not lines or section.kind not in ("backend", "listen"):
                 continue
-            seen: dict[str, list[tuple[Line, Path]]] = defaultdict(list)
-            for line in section.directives:
-                if line.keyword not in ("server", "server-template"):
+            if conditional:
+                if index.skipped(here, section.header):
                     continue
+            elif _distinct(lines):
+                continue  # (most sections: nothing to report)
+            if lines[-1].keyword != lines[0].keyword:
+                lines.sort(key=_line_start)
+            seen: dict[str, list[tuple[Line, Path]]] = defaultdict(list)
+            for line in lines:
                 path, active = index.state(here, line)
                 if active is False:
                     continue
@@ -679,6 +692,19 @@ class DuplicateServerName(Rule):
                     f"{what} is already defined at line {earlier.line} in {section.kind} `{section.name}`, and "
                     f"HAProxy refuses duplicate server names; rename one",
                 )
+
+
+def _distinct(lines: list[Line]) -> bool:
+    """Whether the server names of these lines, all read, are all different."""
+    names: list[str] = []
+    for line in lines:
+        plain = line.plain_values
+        if plain is not None and line.keyword == "server":
+            if len(plain) > 1:
+                names.append(plain[1])
+        else:
+            names += _server_names(line) or ()
+    return len(set(names)) == len(names)
 
 
 # --- HL903 ---------------------------------------------------------------------------------------
