@@ -321,6 +321,10 @@ class Index:
         return self._routing
 
 
+#: The state of a line outside every conditional block.
+_OUTSIDE: tuple[Path, bool | None] = ((), True)
+
+
 def index_of(ctx: Context) -> Index:
     """The cross-file index of the files linted together (built once per run: every rule asks)."""
     return ctx.memo("structure.index", lambda: _build_index(ctx), per_file=False)
@@ -333,7 +337,7 @@ def _build_index(ctx: Context) -> Index:
         info = branches(config, ctx.version)
         index.branches.append(info)
         for proxy in ctx.proxies_of(config):
-            path, active = info.get(proxy.section.header.line, ((), True))
+            path, active = info.get(proxy.section.header.line, _OUTSIDE) if info else _OUTSIDE
             index.decls.append(Decl(i, config, proxy, path, active))
     return index
 
@@ -473,13 +477,18 @@ class DuplicateProxyName(Rule):
         index = index_of(ctx)
         here = config_index(ctx)
         modern = ctx.version >= (3, 1)
-        seen: dict[str, list[Decl]] = defaultdict(list)
+        seen: dict[str, list[Decl]] = {}
         for decl in index.decls:
-            if decl.active is False or decl.name is None:
+            name = decl.name
+            if decl.active is False or name is None:
                 continue
-            earlier = [d for d in seen[decl.name] if compatible(d.path, decl.path)]
-            seen[decl.name].append(decl)
-            if decl.index != here or decl.name_word is None or not earlier:
+            others = seen.get(name)
+            if others is None:  # (most names: declared once)
+                seen[name] = [decl]
+                continue
+            earlier = [d for d in others if compatible(d.path, decl.path)]
+            others.append(decl)
+            if decl.index != here or not earlier or decl.name_word is None:
                 continue
             found = self._clash(ctx, index, decl, earlier, modern)
             if found is not None:
@@ -1114,8 +1123,10 @@ class UndefinedDefaults(Rule):
         named = index.by_name("defaults")
         for decl in index.decls:
             name = decl.section.from_name
+            if name is None or decl.index != here or decl.active is False:
+                continue
             word = decl.from_word
-            if decl.index != here or name is None or word is None or decl.active is False:
+            if word is None:
                 continue
             if any(d.order < decl.order for d in named.get(name, ())):
                 continue
