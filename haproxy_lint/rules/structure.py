@@ -250,7 +250,7 @@ class Decl:
 
 
 class Index:
-    __slots__ = ("configs", "version", "branches", "decls", "_by_name", "_lines", "_routing")
+    __slots__ = ("configs", "version", "branches", "decls", "routes", "_by_name", "_lines", "_routing")
 
     def __init__(self, configs: Sequence[Config], version: tuple[int, int], lines: LineIndex) -> None:
         self.configs = configs
@@ -260,6 +260,8 @@ class Index:
         self._by_name: dict[tuple[str, ...], dict[str, list[Decl]]] = {}
         self._lines = lines  # the run's shared index of the directives by keyword
         self._routing: tuple[dict[int, list[Line]], bool] | None = None
+        #: What :func:`routes` found, by id of the declaration.
+        self.routes: dict[int, list[tuple[Line, str, bool, bool]]] = {}
 
     def state(self, config_index: int, line: Line) -> tuple[Path, bool | None]:
         return self.branches[config_index].get(line.line, ((), True))
@@ -379,11 +381,14 @@ def routes(decl: Decl, index: Index) -> list[tuple[Line, str, bool, bool]]:
     ``use_backend``/``default_backend`` lines and, when it has none of its own, the
     ``default_backend`` it inherits; as ``(line, name, dynamic, inherited)``, ``dynamic``
     as :func:`is_dynamic` says of the name's word (``line.words[1]``, to report)."""
-    out: list[tuple[Line, str, bool, bool]] = []
     by_section, inherited = index.routing()
     lines = by_section.get(id(decl.section), ())
     if not lines and not inherited:
-        return out  # (most sections: every backend of a large file)
+        return []  # (most sections: every backend of a large file)
+    out = index.routes.get(id(decl))  # (HL903 and HL905 both ask, for thousands of lines)
+    if out is not None:
+        return out
+    out = index.routes[id(decl)] = []
     own_default = False
     conditional = index.branches[decl.index]  # (without .if blocks, no line is skipped)
     for line in lines:
@@ -901,7 +906,7 @@ class UnusedBackend(Rule):
         unused = [
             d for d in index.decls
             if d.index == here and d.kind == "backend" and d.name is not None and d.active is not False
-            and not mentioned.get(d.name, set()) - {id(d.section)}
+            and not _elsewhere(mentioned.get(d.name), d.section)
         ]
         if not unused:
             return
@@ -920,7 +925,7 @@ class UnusedBackend(Rule):
         for decl in unused:
             if decl.name is None or decl.name_word is None:
                 continue
-            if mentioned.get(decl.name, set()) - {id(decl.section)}:
+            if _elsewhere(mentioned.get(decl.name), decl.section):
                 continue
             if decl.section.directives_named("stick-table") and not decl.section.directives_named("server", "server-template"):
                 continue
@@ -932,6 +937,13 @@ class UnusedBackend(Rule):
                 f"no frontend or listen section routes to backend `{decl.name}`; add a "
                 f"`use_backend`/`default_backend` rule for it or delete it",
             )
+
+
+def _elsewhere(sections: set[int] | None, section: Section) -> bool:
+    """Whether ``sections`` (ids) hold another section than ``section``."""
+    if not sections:
+        return False
+    return len(sections) > 1 or id(section) not in sections
 
 
 #: How many lines _mentions reads at once.
