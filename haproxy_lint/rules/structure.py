@@ -296,9 +296,6 @@ class Index:
         """Backends and listen sections named ``name`` (what ``use_backend`` can reach)."""
         return self.by_name("backend", "listen").get(name, [])
 
-    def target_names(self) -> list[str]:
-        return sorted(self.by_name("backend", "listen"))
-
     def routing(self) -> tuple[dict[int, list[Line]], bool]:
         """The ``use_backend``/``default_backend`` lines of every section (by id, in file
         order), and whether some ``defaults`` section has a ``default_backend`` to pass on:
@@ -392,11 +389,15 @@ def routes(decl: Decl, index: Index) -> list[tuple[Line, str, bool, bool]]:
     own_default = False
     conditional = index.branches[decl.index]  # (without .if blocks, no line is skipped)
     for line in lines:
-        name = _route_name(line)
-        if name is None or (conditional and index.skipped(decl.index, line, decl.section)):
+        plain = line.plain_values  # (_route_name, inlined: a frontend may route thousands of ways)
+        if plain is not None:
+            route = (plain[1], "%" in plain[1]) if len(plain) > 1 else None
+        else:
+            route = _route_name(line)
+        if route is None or (conditional and index.skipped(decl.index, line, decl.section)):
             continue
         own_default = own_default or line.keyword == "default_backend"
-        out.append((line, *name, False))
+        out.append((line, route[0], route[1], False))
     if not own_default and inherited:
         found = effective_line(decl.proxy, "default_backend")
         name = _route_name(found[0]) if found is not None and found[1] is not decl.proxy else None
@@ -774,7 +775,6 @@ class UndefinedBackend(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         index = index_of(ctx)
         here = config_index(ctx)
-        names = index.target_names()
         others = index.by_name("frontend")
         targets = index.by_name("backend", "listen")
         inherited: dict[int, tuple[Line, Word, list[Decl]]] = {}
@@ -789,14 +789,14 @@ class UndefinedBackend(Rule):
                     if decl.kind != "backend":
                         inherited.setdefault(line.start, (line, word, []))[2].append(decl)
                     continue
-                yield ctx.report(self, word, self._message(line.keyword, word.value, names, others))
+                yield ctx.report(self, word, self._message(line.keyword, word.value, targets, others))
         for line, word, users in inherited.values():
             who = ", ".join(f"{d.kind} `{d.name}`" for d in users)
-            message = self._message(line.keyword, word.value, names, others)
+            message = self._message(line.keyword, word.value, targets, others)
             yield ctx.report(self, word, f"{message} (inherited by {who})")
 
     @staticmethod
-    def _message(keyword: str, name: str, names: list[str], others: Container[str]) -> str:
+    def _message(keyword: str, name: str, names: Iterable[str], others: Container[str]) -> str:
         if name in others:
             return (
                 f"`{keyword} {name}` names a frontend, and only a backend or listen section can "
