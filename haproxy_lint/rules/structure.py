@@ -657,26 +657,20 @@ class DuplicateServerName(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         index = index_of(ctx)
         here = config_index(ctx)
-        conditional = index.branches[here]  # (without .if blocks, every line is read)
-        # The server lines by section, from the shared index of lines by keyword.
-        servers: dict[int, list[Line]] = {}
-        for keyword in ("server", "server-template"):
-            for line, section in ctx.index.entries(keyword, ctx.config):
-                if section is not None:
-                    servers.setdefault(id(section), []).append(line)
+        conditional = index.branches[here]
+        # Without .if blocks every line is read: only a section where two servers may share a
+        # name needs a closer look.
+        suspects = None if conditional else _suspects(ctx)
         for section in ctx.config.sections:
-            lines = servers.get(id(section))
-            if not lines or section.kind not in ("backend", "listen"):
+            if section.kind not in ("backend", "listen"):
                 continue
-            if conditional:
-                if index.skipped(here, section.header):
+            if suspects is not None:
+                if id(section) not in suspects:
                     continue
-            elif _distinct(lines):
-                continue  # (most sections: nothing to report)
-            if lines[-1].keyword != lines[0].keyword:
-                lines.sort(key=_line_start)
+            elif index.skipped(here, section.header):
+                continue
             seen: dict[str, list[tuple[Line, Path]]] = defaultdict(list)
-            for line in lines:
+            for line in section.directives_named("server", "server-template"):
                 path, active = index.state(here, line)
                 if active is False:
                     continue
@@ -709,17 +703,16 @@ class DuplicateServerName(Rule):
                 )
 
 
-def _distinct(lines: list[Line]) -> bool:
-    """Whether the server names of these lines, all read, are all different."""
-    names: list[str] = []
-    for line in lines:
-        plain = line.plain_values
-        if plain is not None and line.keyword == "server":
-            if len(plain) > 1:
-                names.append(plain[1])
-        else:
-            names += _server_names(line) or ()
-    return len(set(names)) == len(names)
+def _suspects(ctx: Context) -> set[int]:
+    """The proxy sections (ids) of the file where two servers may share a name: two of its
+    servers' views have one, or a ``server-template`` makes names."""
+    templates = {id(section) for _, section in ctx.index.entries("server-template", ctx.config)}
+    found: set[int] = set()
+    for proxy in ctx.proxies:
+        servers = proxy.servers
+        if len(servers) > 1 and (id(proxy.section) in templates or len({s.name for s in servers}) < len(servers)):
+            found.add(id(proxy.section))
+    return found
 
 
 # --- HL903 ---------------------------------------------------------------------------------------
