@@ -141,6 +141,20 @@ def test_proxy_without_defaults():
     assert [d.message.split(":")[0] for d in found] == ["frontend `api` has no `log` line"]
 
 
+
+def test_log_global_before_global_is_reported_once_for_every_proxy_using_it():
+    # Proxies without log lines of their own share their defaults' loggers; one with its own
+    # `log global` line has a second line that copies nothing; one with an address logs.
+    text = (
+        "defaults\n    mode http\n    log global\n"
+        "frontend a\n    bind :80\nfrontend b\n    bind :81\n"
+        "frontend c\n    bind :82\n    log global\n"
+        "frontend d\n    bind :83\n    log 127.0.0.1:514 local0\n"
+        "global\n    log /dev/log local0\n"
+    )
+    assert [(d.line, d.message.split(":")[0]) for d in lint(text, HL702)] == [
+        (3, "`log global` copies nothing"), (10, "`log global` copies nothing")]
+
 # --- HL703 ----------------------------------------------------------------------------------------
 
 

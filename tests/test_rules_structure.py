@@ -279,3 +279,23 @@ def test_server_template_names():
     )
     [d] = lint(text, Settings(select=["HL902"]))
     assert d.line == 8 and "line 2" in d.message
+
+
+def test_duplicate_server_name_with_and_without_blocks():
+    text = "backend app\n    server a 10.0.0.1:80\n    server b 10.0.0.2:80\n    server a 10.0.0.3:80\n"
+    [d] = lint(text, Settings(select=["HL902"]))
+    assert d.line == 4 and "line 2" in d.message
+    # one name in two branches of a block is read once; in a block never read, not at all
+    branched = text.replace("    server a 10.0.0.3", ".if defined(X)\n    server b 10.0.0.4:80\n.else\n    server a 10.0.0.3") + ".endif\n"
+    assert [d.line for d in lint(branched, Settings(select=["HL902"]))] == [5, 7]
+    assert lint(text.replace("    server a 10.0.0.3", ".if 0\n    server a 10.0.0.3") + ".endif\n", Settings(select=["HL902"])) == []
+    # only backends and listens are checked
+    assert lint(text.replace("backend", "frontend"), Settings(select=["HL902"])) == []
+
+
+def test_unused_backend_routed_from_itself_or_from_defaults():
+    base = "frontend www\n    bind :80\n    default_backend web\nbackend web\n    server w 10.0.0.1:80\n"
+    itself = "backend old\n    use_backend old\n    server o 10.0.0.9:80\n"
+    [d] = lint(base + itself, Settings(select=["HL904"]))
+    assert "`old`" in d.message
+    assert lint("defaults\n    default_backend old\n" + base + itself, Settings(select=["HL904"])) == []

@@ -37,6 +37,16 @@ def _servers(ctx: Context) -> Iterable[tuple[Proxy, Server]]:
                 yield proxy, server
 
 
+def _named_servers(ctx: Context) -> list[Server]:
+    """The servers (not default-server lines) of the file whose address is a host name DNS
+    may move: found once for HL401 and HL402 (most servers of a large file have an IP)."""
+    return ctx.memo("dns.named_servers", lambda: [
+        server for proxy in ctx.proxies for server in proxy.servers
+        if (address := server.address) is not None and address.kind == "hostname"
+        and server.kind != "default-server" and is_dns_name(server)
+    ])
+
+
 def _kind(server: Server) -> str:
     return "server-template" if server.kind == "server-template" else "server"
 
@@ -88,8 +98,8 @@ class HostnameWithoutResolvers(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for _proxy, server in _servers(ctx):
-            if not is_dns_name(server) or server.resolvers is not None:
+        for server in _named_servers(ctx):
+            if server.resolvers is not None:
                 continue
             # HL402 gives the sharper diagnosis for `init-addr ... none` (the server may have
             # no address at all). Always, not only when HL402 runs: a rule finds the same
@@ -155,9 +165,8 @@ class InitAddrNoneWithoutResolvers(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         groups: dict[int, tuple[Word, list[Server]]] = {}
-        for _proxy, server in _servers(ctx):
-            methods = server.init_addr
-            if "none" not in methods or not is_dns_name(server) or server.resolvers is not None:
+        for server in _named_servers(ctx):
+            if "none" not in server.init_addr or server.resolvers is not None:
                 continue
             param = server.get("init-addr")
             word = param.value_word if param and param.value_word else server.address_word
@@ -231,28 +240,32 @@ class UndefinedResolvers(Rule):
         if ctx.version >= (2, 6):
             defined.add("default")
         used: set[int] | None = None
-        for section in ctx.config.sections:
-            for line in section.directives_named("server", "default-server", "server-template"):
-                if "resolvers" not in line.text:
-                    continue
-                param = ctx.server(line).params.get("resolvers")
-                if param is None or param.value_word is None or param.value in defined:
-                    continue
-                name = param.value
-                import difflib  # here, not at the top: only a misspelt name needs it
+        # The lines that may name one, by keyword from the shared index, in file order.
+        lines = sorted(
+            (line for keyword in ("server", "default-server", "server-template")
+             for line, section in ctx.index.entries(keyword, ctx.config)
+             if section is not None and "resolvers" in line.text),
+            key=lambda line: line.start,
+        )
+        for line in lines:
+            param = ctx.server(line).params.get("resolvers")
+            if param is None or param.value_word is None or param.value in defined:
+                continue
+            name = param.value
+            import difflib  # here, not at the top: only a misspelt name needs it
 
-                close = difflib.get_close_matches(name, sorted(defined), n=1)
-                hint = f"did you mean `{close[0]}`? " if close else ""
-                if line.keyword == "default-server" and used is None:
-                    used = {
-                        p.word.start for _proxy, server in _servers(ctx) if (p := server.get("resolvers")) is not None
-                    }
-                if line.keyword == "default-server" and param.word.start not in used:  # type: ignore[operator]
-                    message = f"no `resolvers {name}` section exists; no server uses this default-server yet, but HAProxy will refuse it once one does; {hint}define the section or fix the name"
-                    yield ctx.report(self, param.value_word, message, severity=Severity.WARNING)
-                else:
-                    message = f"no `resolvers {name}` section exists: HAProxy refuses to start; {hint}define the section or fix the name"
-                    yield ctx.report(self, param.value_word, message)
+            close = difflib.get_close_matches(name, sorted(defined), n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            if line.keyword == "default-server" and used is None:
+                used = {
+                    p.word.start for _proxy, server in _servers(ctx) if (p := server.get("resolvers")) is not None
+                }
+            if line.keyword == "default-server" and param.word.start not in used:  # type: ignore[operator]
+                message = f"no `resolvers {name}` section exists; no server uses this default-server yet, but HAProxy will refuse it once one does; {hint}define the section or fix the name"
+                yield ctx.report(self, param.value_word, message, severity=Severity.WARNING)
+            else:
+                message = f"no `resolvers {name}` section exists: HAProxy refuses to start; {hint}define the section or fix the name"
+                yield ctx.report(self, param.value_word, message)
 
 
 # --- HL404 -----------------------------------------------------------------------------------

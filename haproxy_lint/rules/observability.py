@@ -319,27 +319,43 @@ class NoLog(Rule):
                 )
             return
 
-        proxies = [p for p in ctx.proxies if p.kind != "defaults" and logs_something(p)]
         # `log global` lines that copy nothing.
         empty_log_global: dict[int, Line] = {}
         silent: list[Proxy] = []
-        for proxy in proxies:
-            lines, cleared = loggers(proxy)
+        # A proxy without `log` or `no` lines of its own has its defaults' loggers: found
+        # once per defaults section, not folded again for each of its (thousands of) proxies.
+        own = {id(section) for keyword in ("log", "no") for _, section in ctx.index.entries(keyword, ctx.config)}
+        inherited: dict[int, tuple[list[Line], Line | None]] = {}
+        copies_nothing: dict[int, bool] = {}  # id(line) -> a `log global` before any global `log`
+        for proxy in ctx.proxies:
+            if proxy.kind == "defaults":
+                continue
+            defaults = proxy.defaults
+            if id(proxy.section) in own:
+                lines, cleared = loggers(proxy)
+            elif defaults is None:
+                lines, cleared = [], None
+            else:
+                found = inherited.get(id(defaults))
+                if found is None:
+                    found = inherited[id(defaults)] = loggers(defaults)
+                lines, cleared = found
+            # (whether the proxy logs something matters only to what would be reported)
             if not lines:
-                if cleared is None:
+                if cleared is None and logs_something(proxy):
                     silent.append(proxy)
                 continue
-            dead = []
             for line in lines:
-                if not is_log_global(line):
+                dead = copies_nothing.get(id(line))
+                if dead is None:
+                    dead = copies_nothing[id(line)] = is_log_global(line) and not any(
+                        g[0] < position(ctx, line) for g in global_logs)
+                if not dead:
                     break
-                before = [g for g in global_logs if g[0] < position(ctx, line)]
-                if before:
-                    break
-                dead.append(line)
             else:
-                for line in dead:
-                    empty_log_global.setdefault(line.start, line)
+                if logs_something(proxy):
+                    for line in lines:
+                        empty_log_global.setdefault(line.start, line)
         for line in empty_log_global.values():
             if global_logs:
                 _, config, first = global_logs[0]

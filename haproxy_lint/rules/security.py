@@ -61,6 +61,20 @@ def stats_lines(proxy: Proxy) -> list[Line]:
     return list(fold_chain(proxy, "stats_lines", lambda lines, each: (*lines, *_own_stats(each)), ()))
 
 
+def stats_sections(ctx: Context) -> tuple[set[int], bool]:
+    """The proxy sections (ids) of the files linted together that have ``stats`` lines, from
+    the shared index of lines by keyword, and whether one of them is a ``defaults`` section
+    (a proxy outside these has no stats lines in force unless it inherits some)."""
+    found: set[int] = set()
+    inherited = False
+    for config in ctx.configs:
+        for _, section in ctx.index.entries("stats", config):
+            if section is not None and section.is_proxy:
+                found.add(id(section))
+                inherited = inherited or section.kind == "defaults"
+    return found, inherited
+
+
 def _own_stats(proxy: Proxy) -> list[Line]:
     return [line for line in proxy.own("stats") if stats_keyword(line) not in GLOBAL_STATS]
 
@@ -268,8 +282,11 @@ class StatsWithoutAuth(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        sections, from_defaults = stats_sections(ctx)
         inherited: dict[int, list[Proxy]] = {}
         for proxy in ctx.proxies:
+            if not from_defaults and id(proxy.section) not in sections:
+                continue  # (no stats page: most proxies)
             if proxy.kind == "defaults" or proxy.effective_mode != "http":
                 continue
             lines = stats_lines(proxy)
@@ -367,7 +384,10 @@ class StatsAdminOpen(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        sections, _ = stats_sections(ctx)
         for proxy in ctx.proxies:
+            if id(proxy.section) not in sections:
+                continue  # (no `stats` line of its own: most proxies)
             if proxy.kind == "defaults" or proxy.effective_mode != "http":
                 continue
             admins = [line for line in proxy.own("stats") if stats_keyword(line) == "admin"]

@@ -16,15 +16,20 @@ branches of one ``.if`` never count as duplicates.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
+from typing import cast
 
 from ..diagnostics import Diagnostic, Severity
 from ..effective import Proxy, nearest_in_chain
+from ..index import Index as LineIndex
 from ..keywords import PROXY_SECTIONS, VERSIONS, KeywordTable, table
 from ..model import Config, Line, Section, Word
 from ..rule import Context, Rule
+
+_line_start = operator.attrgetter("start")
 
 # --- conditional blocks -----------------------------------------------------------------------
 
@@ -212,7 +217,9 @@ def compatible(a: Path, b: Path) -> bool:
 class Decl:
     """A proxy section (defaults, frontend, backend, listen) of one of the linted files."""
 
-    __slots__ = ("index", "config", "proxy", "path", "active")
+    # The section, its kind and name are kept, not read through the proxy: rules walk every
+    # declaration (thousands in a large file) for them, several times each.
+    __slots__ = ("index", "config", "proxy", "path", "active", "section", "kind", "name")
 
     def __init__(self, index: int, config: Config, proxy: Proxy, path: Path, active: bool | None) -> None:
         self.index = index  # the file's place in ctx.configs
@@ -220,22 +227,13 @@ class Decl:
         self.proxy = proxy
         self.path = path
         self.active = active
-
-    @property
-    def section(self) -> Section:
-        return self.proxy.section
-
-    @property
-    def kind(self) -> str:
-        return self.proxy.section.kind
-
-    @property
-    def name(self) -> str | None:
-        return self.proxy.section.name
+        self.section: Section = proxy.section
+        self.kind: str = self.section.kind
+        self.name: str | None = self.section.name
 
     @property
     def order(self) -> tuple[int, int]:
-        return self.index, self.proxy.section.header.start
+        return self.index, self.section.header.start
 
     @property
     def name_word(self) -> Word | None:
@@ -252,14 +250,18 @@ class Decl:
 
 
 class Index:
-    __slots__ = ("configs", "version", "branches", "decls", "_by_name")
+    __slots__ = ("configs", "version", "branches", "decls", "routes", "_by_name", "_lines", "_routing")
 
-    def __init__(self, configs: Sequence[Config], version: tuple[int, int]) -> None:
+    def __init__(self, configs: Sequence[Config], version: tuple[int, int], lines: LineIndex) -> None:
         self.configs = configs
         self.version = version
         self.branches: list[dict[int, tuple[Path, bool | None]]] = []
         self.decls: list[Decl] = []
         self._by_name: dict[tuple[str, ...], dict[str, list[Decl]]] = {}
+        self._lines = lines  # the run's shared index of the directives by keyword
+        self._routing: tuple[dict[int, list[Line]], bool] | None = None
+        #: What :func:`routes` found, by id of the declaration.
+        self.routes: dict[int, list[tuple[Line, str, bool, bool]]] = {}
 
     def state(self, config_index: int, line: Line) -> tuple[Path, bool | None]:
         return self.branches[config_index].get(line.line, ((), True))
@@ -294,8 +296,32 @@ class Index:
         """Backends and listen sections named ``name`` (what ``use_backend`` can reach)."""
         return self.by_name("backend", "listen").get(name, [])
 
-    def target_names(self) -> list[str]:
-        return sorted(self.by_name("backend", "listen"))
+    def routing(self) -> tuple[dict[int, list[Line]], bool]:
+        """The ``use_backend``/``default_backend`` lines of every section (by id, in file
+        order), and whether some ``defaults`` section has a ``default_backend`` to pass on:
+        found from the lines by keyword, as most sections of a large file have none."""
+        if self._routing is None:
+            by_section: dict[int, list[Line]] = {}
+            both: set[int] = set()
+            inherited = False
+            for config in self.configs:
+                for keyword in ("use_backend", "default_backend"):
+                    for line, section in self._lines.entries(keyword, config):
+                        if section is None:
+                            continue
+                        inherited = inherited or (keyword == "default_backend" and section.kind == "defaults")
+                        found = by_section.setdefault(id(section), [])
+                        if found and keyword == "default_backend":  # (after its use_backend lines)
+                            both.add(id(section))
+                        found.append(line)
+            for key in both:
+                by_section[key].sort(key=_line_start)
+            self._routing = by_section, inherited
+        return self._routing
+
+
+#: The state of a line outside every conditional block.
+_OUTSIDE: tuple[Path, bool | None] = ((), True)
 
 
 def index_of(ctx: Context) -> Index:
@@ -305,12 +331,12 @@ def index_of(ctx: Context) -> Index:
 
 def _build_index(ctx: Context) -> Index:
     configs = tuple(ctx.configs)
-    index = Index(configs, ctx.version)
+    index = Index(configs, ctx.version, ctx.index)
     for i, config in enumerate(configs):
         info = branches(config, ctx.version)
         index.branches.append(info)
         for proxy in ctx.proxies_of(config):
-            path, active = info.get(proxy.section.header.line, ((), True))
+            path, active = info.get(proxy.section.header.line, _OUTSIDE) if info else _OUTSIDE
             index.decls.append(Decl(i, config, proxy, path, active))
     return index
 
@@ -352,17 +378,27 @@ def routes(decl: Decl, index: Index) -> list[tuple[Line, str, bool, bool]]:
     ``use_backend``/``default_backend`` lines and, when it has none of its own, the
     ``default_backend`` it inherits; as ``(line, name, dynamic, inherited)``, ``dynamic``
     as :func:`is_dynamic` says of the name's word (``line.words[1]``, to report)."""
-    out: list[tuple[Line, str, bool, bool]] = []
+    by_section, inherited = index.routing()
+    lines = by_section.get(id(decl.section), ())
+    if not lines and not inherited:
+        return []  # (most sections: every backend of a large file)
+    out = index.routes.get(id(decl))  # (HL903 and HL905 both ask, for thousands of lines)
+    if out is not None:
+        return out
+    out = index.routes[id(decl)] = []
     own_default = False
-    for line in decl.section.directives:
-        if line.keyword not in ("use_backend", "default_backend"):
-            continue
-        name = _route_name(line)
-        if name is None or index.skipped(decl.index, line, decl.section):
+    conditional = index.branches[decl.index]  # (without .if blocks, no line is skipped)
+    for line in lines:
+        plain = line.plain_values  # (_route_name, inlined: a frontend may route thousands of ways)
+        if plain is not None:
+            route = (plain[1], "%" in plain[1]) if len(plain) > 1 else None
+        else:
+            route = _route_name(line)
+        if route is None or (conditional and index.skipped(decl.index, line, decl.section)):
             continue
         own_default = own_default or line.keyword == "default_backend"
-        out.append((line, *name, False))
-    if not own_default:
+        out.append((line, route[0], route[1], False))
+    if not own_default and inherited:
         found = effective_line(decl.proxy, "default_backend")
         name = _route_name(found[0]) if found is not None and found[1] is not decl.proxy else None
         if found is not None and name is not None:
@@ -447,13 +483,18 @@ class DuplicateProxyName(Rule):
         index = index_of(ctx)
         here = config_index(ctx)
         modern = ctx.version >= (3, 1)
-        seen: dict[str, list[Decl]] = defaultdict(list)
+        seen: dict[str, list[Decl]] = {}
         for decl in index.decls:
-            if decl.active is False or decl.name is None:
+            name = decl.name
+            if decl.active is False or name is None:
                 continue
-            earlier = [d for d in seen[decl.name] if compatible(d.path, decl.path)]
-            seen[decl.name].append(decl)
-            if decl.index != here or decl.name_word is None or not earlier:
+            others = seen.get(name)
+            if others is None:  # (most names: declared once)
+                seen[name] = [decl]
+                continue
+            earlier = [d for d in others if compatible(d.path, decl.path)]
+            others.append(decl)
+            if decl.index != here or not earlier or decl.name_word is None:
                 continue
             found = self._clash(ctx, index, decl, earlier, modern)
             if found is not None:
@@ -616,13 +657,20 @@ class DuplicateServerName(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         index = index_of(ctx)
         here = config_index(ctx)
+        conditional = index.branches[here]
+        # Without .if blocks every line is read: only a section where two servers may share a
+        # name needs a closer look.
+        suspects = None if conditional else _suspects(ctx)
         for section in ctx.config.sections:
-            if section.kind not in ("backend", "listen") or index.skipped(here, section.header):
+            if section.kind not in ("backend", "listen"):
+                continue
+            if suspects is not None:
+                if id(section) not in suspects:
+                    continue
+            elif index.skipped(here, section.header):
                 continue
             seen: dict[str, list[tuple[Line, Path]]] = defaultdict(list)
-            for line in section.directives:
-                if line.keyword not in ("server", "server-template"):
-                    continue
+            for line in section.directives_named("server", "server-template"):
                 path, active = index.state(here, line)
                 if active is False:
                     continue
@@ -653,6 +701,18 @@ class DuplicateServerName(Rule):
                     f"{what} is already defined at line {earlier.line} in {section.kind} `{section.name}`, and "
                     f"HAProxy refuses duplicate server names; rename one",
                 )
+
+
+def _suspects(ctx: Context) -> set[int]:
+    """The proxy sections (ids) of the file where two servers may share a name: two of its
+    servers' views have one, or a ``server-template`` makes names."""
+    templates = {id(section) for _, section in ctx.index.entries("server-template", ctx.config)}
+    found: set[int] = set()
+    for proxy in ctx.proxies:
+        servers = proxy.servers
+        if len(servers) > 1 and (id(proxy.section) in templates or len({s.name for s in servers}) < len(servers)):
+            found.add(id(proxy.section))
+    return found
 
 
 # --- HL903 ---------------------------------------------------------------------------------------
@@ -708,28 +768,28 @@ class UndefinedBackend(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         index = index_of(ctx)
         here = config_index(ctx)
-        names = index.target_names()
         others = index.by_name("frontend")
+        targets = index.by_name("backend", "listen")
         inherited: dict[int, tuple[Line, Word, list[Decl]]] = {}
         for decl in index.decls:
             if decl.index != here or decl.kind not in ("frontend", "listen", "backend") or decl.active is False:
                 continue
             for line, name, dynamic, from_defaults in routes(decl, index):
-                if dynamic or index.targets(name):
+                if dynamic or targets.get(name):
                     continue
                 word = line.words[1]
                 if from_defaults:
                     if decl.kind != "backend":
                         inherited.setdefault(line.start, (line, word, []))[2].append(decl)
                     continue
-                yield ctx.report(self, word, self._message(line.keyword, word.value, names, others))
+                yield ctx.report(self, word, self._message(line.keyword, word.value, targets, others))
         for line, word, users in inherited.values():
             who = ", ".join(f"{d.kind} `{d.name}`" for d in users)
-            message = self._message(line.keyword, word.value, names, others)
+            message = self._message(line.keyword, word.value, targets, others)
             yield ctx.report(self, word, f"{message} (inherited by {who})")
 
     @staticmethod
-    def _message(keyword: str, name: str, names: list[str], others: Container[str]) -> str:
+    def _message(keyword: str, name: str, names: Iterable[str], others: Container[str]) -> str:
         if name in others:
             return (
                 f"`{keyword} {name}` names a frontend, and only a backend or listen section can "
@@ -817,30 +877,48 @@ class UnusedBackend(Rule):
         here = config_index(ctx)
         if not any(d.kind in ("frontend", "listen") for d in index.decls):
             return
-        names = {d.name for d in index.decls if d.kind == "backend" and d.name}
         mentioned: dict[str, set[int]] = defaultdict(set)  # name -> ids of the sections mentioning it
-        spoe_filter = spoe_agent = False
+        spoe_filter = False
+        # The routing lines first (by keyword, from the shared index): a name computed per
+        # request silences the rule, and the names they give are mentions, found without
+        # reading every line (most backends are routed to by name).
+        for section_id, lines in index.routing()[0].items():
+            for line in lines:
+                name = _route_name(line)
+                if name is None:
+                    continue
+                if name[1]:
+                    return
+                if _IDENT.fullmatch(name[0]):  # (one identifier: what _mentions finds)
+                    mentioned[name[0]].add(section_id)
+        for config in index.configs:
+            for line, section in ctx.index.entries("filter", config):
+                name = _route_name(line)  # (a filter's name likewise)
+                if section is not None and name is not None and name[0] == "spoe":
+                    spoe_filter = True
+        unused = [
+            d for d in index.decls
+            if d.index == here and d.kind == "backend" and d.name is not None and d.active is not False
+            and not _elsewhere(mentioned.get(d.name), d.section)
+        ]
+        if not unused:
+            return
+        # Any other mention of these names, anywhere else, counts as a use.
+        names = {d.name for d in unused if d.name is not None}
+        spoe_agent = False
         for config in index.configs:
             for section in config.sections:
                 spoe_agent = spoe_agent or section.kind == "spoe-agent"
-                for line in section.directives_named("use_backend", "default_backend", "filter"):
-                    name = _route_name(line)  # (a filter's name likewise)
-                    if line.keyword != "filter" and name is not None and name[1]:
-                        return
-                    if line.keyword == "filter" and name is not None and name[0] == "spoe":
-                        spoe_filter = True
                 directives = section.directives
                 # By slices of lines: a section of thousands (a frontend routing to every
                 # backend) would otherwise make its whole text several times over at once.
                 for at in range(0, len(directives), _SLICE):
                     for ident in _mentions(names, directives[at : at + _SLICE]):
                         mentioned[ident].add(id(section))
-        for decl in index.decls:
-            if decl.index != here or decl.kind != "backend" or decl.name is None or decl.name_word is None:
+        for decl in unused:
+            if decl.name is None or decl.name_word is None:
                 continue
-            if decl.active is False:
-                continue
-            if mentioned.get(decl.name, set()) - {id(decl.section)}:
+            if _elsewhere(mentioned.get(decl.name), decl.section):
                 continue
             if decl.section.directives_named("stick-table") and not decl.section.directives_named("server", "server-template"):
                 continue
@@ -852,6 +930,13 @@ class UnusedBackend(Rule):
                 f"no frontend or listen section routes to backend `{decl.name}`; add a "
                 f"`use_backend`/`default_backend` rule for it or delete it",
             )
+
+
+def _elsewhere(sections: set[int] | None, section: Section) -> bool:
+    """Whether ``sections`` (ids) hold another section than ``section``."""
+    if not sections:
+        return False
+    return len(sections) > 1 or id(section) not in sections
 
 
 #: How many lines _mentions reads at once.
@@ -957,10 +1042,11 @@ class ModeMismatch(Rule):
             for line, name, dynamic, from_defaults in routes(decl, index):
                 if dynamic:
                     continue
-                targets = [t for t in index.targets(name) if t.proxy is not decl.proxy]
-                if not targets:
+                for target in index.targets(name):
+                    if target.proxy is not decl.proxy:
+                        break
+                else:
                     continue
-                target = targets[0]
                 target_mode, target_line, target_inherited = _mode_of(target.proxy)
                 if target_mode not in _MODES or target_mode == mode or (mode == "tcp" and target_mode == "http"):
                     continue
@@ -1042,8 +1128,10 @@ class UndefinedDefaults(Rule):
         named = index.by_name("defaults")
         for decl in index.decls:
             name = decl.section.from_name
+            if name is None or decl.index != here or decl.active is False:
+                continue
             word = decl.from_word
-            if decl.index != here or name is None or word is None or decl.active is False:
+            if word is None:
                 continue
             if any(d.order < decl.order for d in named.get(name, ())):
                 continue
@@ -1154,6 +1242,10 @@ def _phrase_starts() -> frozenset[str]:
 _SPOE_SCOPE = re.compile(r"^\s*\[[^\]]+\]\s*(#.*)?$")
 
 
+_UNSEEN = object()  # a keyword or first values not decided yet
+_PHRASE = object()  # a keyword decided with the words after it
+
+
 def keyword_findings(ctx: Context) -> list[KeywordFinding]:
     """HL907 and HL908 findings of the file being checked (both rules share one walk)."""
     return ctx.memo("structure.keyword_findings", lambda: _keyword_findings(ctx))
@@ -1171,6 +1263,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
     spoe = any(section.kind.startswith("spoe-") for section in ctx.config.sections)
     conditional = index.branches[here]  # lines inside .if blocks, if any (others are never skipped)
     table_version, version = t.version, ctx.version
+    seen: dict[tuple[str, bool], tuple[dict[str, object], dict[tuple[str, ...], object]]] = {}
     for line in ctx.config.preamble:
         if index.skipped(here, line) or not line.words or "$" in line.words[0].raw:
             continue
@@ -1188,7 +1281,7 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
                 f"`{line.keyword}` is outside any section, where HAProxy refuses every line, and "
                 f"no section of HAProxy {target} knows it either", Severity.ERROR))
     for section in ctx.config.sections:
-        if index.skipped(here, section.header):
+        if conditional and index.skipped(here, section.header):
             continue
         kind = section.kind
         if kind not in known_sections:
@@ -1204,31 +1297,41 @@ def _keyword_findings(ctx: Context) -> list[KeywordFinding]:
         if kind not in described:
             continue
         anonymous = kind == "defaults" and not section.name
-        where = _section_name(section)
-        # The verdict on a keyword that starts no longer one depends on it alone (the line's
-        # first value, ``line.keyword``): read once per section, and the line is not cut.
-        by_keyword: dict[str, Verdict | None] = {}
+        # A verdict depends on the section's kind and the line's first values only: kept for
+        # every section of the kind (thousands of backends share a handful of keywords). A
+        # keyword that starts no longer one is decided alone (the line is not cut); the others
+        # (_PHRASE) by their first values.
+        verdicts, phrases = seen.get((kind, anonymous)) or seen.setdefault((kind, anonymous), ({}, {}))
         for line in section.directives:
             keyword = line.keyword
-            if "$" in keyword:
+            verdict = verdicts.get(keyword, _UNSEEN)
+            if verdict is None:  # (most lines)
                 continue
-            if conditional and line.line in conditional and index.skipped(here, line):
-                continue
-            if keyword in phrase_starts:
+            if verdict is _UNSEEN:
+                if "$" in keyword:
+                    verdict = None
+                elif keyword in phrase_starts:
+                    verdict = _PHRASE
+                else:
+                    verdict = classify(table_version, version, kind, anonymous, (keyword,))
+                verdicts[keyword] = verdict
+                if verdict is None:
+                    continue
+            if verdict is _PHRASE:
                 plain = line.plain_values
                 values = plain[:4] if plain is not None else tuple(line.values[:4])
-                verdict = classify(table_version, version, kind, anonymous, values)
-            elif keyword in by_keyword:
-                verdict = by_keyword[keyword]
-            else:
-                verdict = by_keyword[keyword] = classify(table_version, version, kind, anonymous, (keyword,))
-            if verdict is None:
+                verdict = phrases.get(values, _UNSEEN)
+                if verdict is _UNSEEN:
+                    verdict = phrases[values] = classify(table_version, version, kind, anonymous, values)
+                if verdict is None:
+                    continue
+            if conditional and line.line in conditional and index.skipped(here, line):
                 continue
             words = line.words
-            code, template, severity, first, last = verdict
+            code, template, severity, first, last = cast(Verdict, verdict)
             last = min(last, len(words) - 1)
             target_span = (words[first].start, words[last].end)
-            out.append(KeywordFinding(code, target_span, template.format(where=where), severity))
+            out.append(KeywordFinding(code, target_span, template.format(where=_section_name(section)), severity))
     if ctx.version >= (2, 5):
         out.extend(_rules_in_defaults(ctx, index, here))
     return out
@@ -1243,19 +1346,28 @@ def _rules_in_defaults(ctx: Context, index: Index, here: int) -> Iterable[Keywor
     refuses it (cfgparse-listen.c, 2.5 to 3.2): a defaults or listen section, frontends and
     backends together, backends when there are `tcp-request connection/session` rules,
     frontends when there are `tcp-response content` rules."""
+    # The named defaults sections with rules first (rules in an anonymous one are refused
+    # on their own line): most files have none, and their proxies need not be grouped.
+    holding: dict[int, list[Line]] = {}
+    for decl in index.decls:
+        if decl.index != here or decl.kind != "defaults" or not decl.name:
+            continue
+        rules = [
+            line for line in decl.section.directives_named(*_RULES)
+            if line.keyword.startswith("http-") or (len(line.words) > 1 and line.words[1].value in _TCP_RULES)
+        ]
+        if rules:
+            holding[id(decl.section)] = rules
+    if not holding:
+        return
     children: dict[int, list[Decl]] = defaultdict(list)
     for decl in index.decls:
         if decl.index == here and decl.proxy.defaults is not None and decl.active is not False:
             children[id(decl.proxy.defaults.section)].append(decl)
     for decl in index.decls:
-        if decl.index != here or decl.kind != "defaults" or not decl.name or id(decl.section) not in children:
-            continue  # (rules in an anonymous defaults section are refused on their own line)
-        rules = [
-            line for line in decl.section.directives_named(*_RULES)
-            if line.keyword.startswith("http-") or (len(line.words) > 1 and line.words[1].value in _TCP_RULES)
-        ]
-        if not rules:
+        if id(decl.section) not in holding or decl.index != here or id(decl.section) not in children:
             continue
+        rules = holding[id(decl.section)]
         label = f"defaults `{decl.name}`" if decl.name else "the defaults section"
         first = rules[0]
         what = f"the `{first.keyword}` rules of {label} (line {first.line})"
