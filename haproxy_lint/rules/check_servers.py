@@ -9,7 +9,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..effective import Proxy, Setting, proxy_facts
 from ..model import Line, Word
 from ..rule import Context, Rule
-from ..views import Param, Server, parse_address
+from ..views import Address, Param, Server, parse_address
 
 #: ``option`` names that select a health check type (doc/configuration.txt, 2.0 to 3.2). The
 #: last one a proxy sets is its check type.
@@ -28,6 +28,8 @@ CHECK_OPTIONS: tuple[str, ...] = (
 
 #: Ports on which a server almost certainly speaks TLS.
 TLS_PORTS = frozenset({443, 8443})
+#: How a port that reads as one of TLS_PORTS ends (``0443`` reads as 443).
+_TLS_PORT_ENDINGS = tuple(str(port) for port in TLS_PORTS)
 
 
 # --- effective server parameters -------------------------------------------------------------
@@ -83,6 +85,12 @@ def check_port(server: Server) -> int | None:
     return server.address.port_number if server.address else None
 
 
+def _on_tls_port(address: Address | None) -> bool:
+    """Whether the address's port may be one of TLS_PORTS (a test on its text)."""
+    port = address.port if address is not None else None
+    return port is not None and port.endswith(_TLS_PORT_ENDINGS)
+
+
 def check_type(proxy: Proxy) -> Setting | None:
     """The option line that selects the proxy's check type (the last one wins; own lines over
     inherited ones), or ``None``. Kept on the proxy: several rules ask for every proxy."""
@@ -120,8 +128,39 @@ def health_check_config(ctx: Context, proxy: Proxy) -> str | None:
     return None
 
 
-def backends(ctx: Context) -> Iterable[Proxy]:
-    return (p for p in ctx.proxies if p.kind in ("backend", "listen"))
+# --- what the per-server rules share -----------------------------------------------------------
+
+
+class Pool:
+    """A proxy's servers, with the names of every parameter they may have: those written on
+    their lines and those ``default-server`` hands them (more than :meth:`Server.get` may
+    answer, as ``no-<name>`` is not subtracted). A rule looking for a parameter skips the
+    proxies whose servers cannot have it without visiting them (a large file has thousands
+    of servers, and most rules find nothing on most of them)."""
+
+    __slots__ = ("proxy", "servers", "names")
+
+    def __init__(self, proxy: Proxy) -> None:
+        self.proxy = proxy
+        self.servers = servers = proxy.servers
+        self.names: set[str] = set()
+        handed_down = None
+        for server in servers:
+            self.names.update(server.params)
+            inherited = server.inherited
+            if inherited is not handed_down:  # (one dict for the servers below one default-server)
+                self.names.update(inherited)
+                handed_down = inherited
+
+    @property
+    def is_backend(self) -> bool:
+        return self.proxy.section.kind in ("backend", "listen")
+
+
+def pools(ctx: Context) -> list[Pool]:
+    """The proxies of the file that have servers, each with its :class:`Pool`, read once for
+    all the rules that visit servers."""
+    return ctx.memo("servers.pools", lambda: [Pool(proxy) for proxy in ctx.proxies if proxy.servers])
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -175,11 +214,14 @@ class CheckDisabledServer(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in backends(ctx):
+        for pool in pools(ctx):
+            if not pool.is_backend:
+                continue
+            proxy = pool.proxy
             # (most servers have `check`: the proxy's health-check setting is read for the others)
             unchecked = [
-                server for server in proxy.servers
-                if server.flag("check") is None and server.get("track") is None  # (`no-check` is deliberate)
+                server for server in pool.servers
+                if not server.check and server.flag("check") is None and server.get("track") is None  # (`no-check` is deliberate)
             ]
             if not unchecked:
                 continue
@@ -258,8 +300,11 @@ class CheckPortWithoutCheckSsl(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in backends(ctx):
-            for server in proxy.servers:
+        for pool in pools(ctx):
+            names = pool.names
+            if not pool.is_backend or "ssl" not in names or ("port" not in names and "addr" not in names):
+                continue  # (no server has `ssl`, or none moves its checks)
+            for server in pool.servers:
                 if not (server.has("ssl") and server.has("check")):
                     continue
                 port, addr = server.get("port"), server.get("addr")
@@ -332,11 +377,19 @@ class PlainCheckToTlsPort(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in backends(ctx):
-            option = check_type(proxy)
+        for pool in pools(ctx):
+            if not pool.is_backend:
+                continue
+            servers = pool.servers
+            if "port" not in pool.names and "addr" not in pool.names:
+                # Checks go to each server's own port: only those on a TLS port can be reported.
+                servers = [server for server in servers if _on_tls_port(server.address)]
+                if not servers:
+                    continue
+            option = check_type(pool.proxy)
             if option is None or option.value != "httpchk":
                 continue
-            for server in proxy.servers:
+            for server in servers:
                 if not server.check:
                     continue
                 port = check_port(server)
@@ -402,8 +455,11 @@ class SniWithoutSsl(Rule):
         # A default-server's sni/check-sni: the servers that inherit it, and whether any of
         # them uses TLS (then the setting is useful there, and nothing is reported).
         inherited: dict[tuple[str, int], tuple[Param, list[str], list[bool]]] = {}
-        for proxy in backends(ctx):
-            for server in proxy.servers:
+        for pool in pools(ctx):
+            if not pool.is_backend or ("sni" not in pool.names and "check-sni" not in pool.names):
+                continue
+            proxy = pool.proxy
+            for server in pool.servers:
                 if not server.has("sni") and not server.has("check-sni"):
                     continue  # (most servers: nothing to read)
                 ssl = server.has("ssl")
@@ -465,8 +521,10 @@ class AgentCheckWithoutPort(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         port_counts = ctx.version >= (2, 4)
-        for proxy in backends(ctx):
-            for server in proxy.servers:
+        for pool in pools(ctx):
+            if not pool.is_backend or "agent-check" not in pool.names:
+                continue
+            for server in pool.servers:
                 agent = server.flag("agent-check")
                 if agent is None or agent.name != "agent-check" or server.get("agent-port") is not None:
                     continue

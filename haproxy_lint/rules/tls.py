@@ -29,6 +29,7 @@ from ..effective import Proxy, nearest_in_chain, proxy_facts
 from ..model import Config, Line, Section, Word
 from ..rule import Context, Rule
 from ..views import Param, Server
+from .check_servers import checks_use_tls, pools
 
 #: Versions in HAProxy's order, spelled as ``ssl-min-ver`` / ``ssl-max-ver`` accept them.
 VERSIONS = ("SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
@@ -225,9 +226,11 @@ def _values(line: Line) -> tuple[str, ...]:
     return values if values is not None else tuple(line.values)
 
 
-def _check_connects_ssl(proxy: Proxy) -> Line | None:
+def _check_connects_ssl(ctx: Context, proxy: Proxy) -> Line | None:
     """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any
     (kept on the proxy: it depends on the sections only, and is asked for every server)."""
+    if not _some_check_connects_ssl(ctx):
+        return None  # (most configurations: no chain to walk)
     facts = proxy_facts(proxy)
     if ("connects_ssl",) in facts:
         return facts[("connects_ssl",)]  # type: ignore[no-any-return]
@@ -246,16 +249,31 @@ def _check_connects_ssl(proxy: Proxy) -> Line | None:
     return found
 
 
+def _some_check_connects_ssl(ctx: Context) -> bool:
+    """Whether any file linted together has such a rule, for any proxy."""
+
+    def find() -> bool:
+        index = ctx.index
+        return any(
+            _connects_ssl(line)
+            for config in ctx.configs
+            for keyword in ("tcp-check", "http-check")
+            for line, _ in index.entries(keyword, config)
+        )
+
+    return ctx.memo("tls.some_check_connects_ssl", find, per_file=False)
+
+
 def _connects_ssl(line: Line) -> bool:
     values = _values(line)
     return len(values) > 1 and values[1] == "connect" and "ssl" in values[2:]
 
 
-def server_uses_ssl(proxy: Proxy | None, server: Server) -> bool:
+def server_uses_ssl(ctx: Context, proxy: Proxy | None, server: Server) -> bool:
     """Whether the server's traffic or health checks go over TLS."""
     if server.has("ssl") or server.has("check-ssl"):
         return True
-    return proxy is not None and _check_connects_ssl(proxy) is not None
+    return proxy is not None and _check_connects_ssl(ctx, proxy) is not None
 
 
 def line_uses_ssl(ctx: Context, line: Line, servers: LazyServers) -> bool:
@@ -267,8 +285,8 @@ def line_uses_ssl(ctx: Context, line: Line, servers: LazyServers) -> bool:
     if keyword in ("server", "server-template"):
         found = servers.get(line.start)
         if found is not None:
-            return server_uses_ssl(*found)
-        return server_uses_ssl(None, Server.from_line(line))
+            return server_uses_ssl(ctx, *found)
+        return server_uses_ssl(ctx, None, Server.from_line(line))
     return True
 
 
@@ -854,11 +872,12 @@ class VerifyNone(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         remote_ssl = []
-        for proxy in ctx.proxies:
-            if not proxy.servers:
-                continue
-            connects = _check_connects_ssl(proxy) is not None  # (server_uses_ssl, once per proxy)
-            remote_ssl += [(proxy, server) for server in proxy.servers
+        for pool in pools(ctx):
+            proxy = pool.proxy
+            connects = _check_connects_ssl(ctx, proxy) is not None  # (server_uses_ssl, once per proxy)
+            if not connects and "ssl" not in pool.names and "check-ssl" not in pool.names:
+                continue  # (no server uses TLS)
+            remote_ssl += [(proxy, server) for server in pool.servers
                            if (connects or server.has("ssl") or server.has("check-ssl")) and not on_this_host(server)]
         for section in ctx.config.sections_of("global"):
             for line in section.directives_named("ssl-server-verify"):
@@ -956,9 +975,11 @@ class SSLVerifyWithoutCA(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         global_verify = _server_verify_global(ctx.configs)
         system_ca = " (`@system-ca` for public CAs)" if ctx.version >= (2, 6) else ""
-        for proxy in ctx.proxies:
-            connect = _check_connects_ssl(proxy)
-            for server in proxy.servers:
+        for pool in pools(ctx):
+            connect = _check_connects_ssl(ctx, pool.proxy)
+            if connect is None and "ssl" not in pool.names and "check-ssl" not in pool.names:
+                continue  # (no server uses TLS)
+            for server in pool.servers:
                 if server.kind == "default-server":
                     continue
                 ssl = server.get("ssl") or server.inherited.get("ssl")
@@ -1074,14 +1095,13 @@ class SniWithoutCheckSni(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        from .check_servers import checks_use_tls
-
         items = []
-        for proxy in ctx.proxies:
-            if not proxy.is_backend:
+        for pool in pools(ctx):
+            if not pool.is_backend or "sni" not in pool.names:
                 continue
+            proxy = pool.proxy
             # The servers that set `sni` first (few do): the checks in force are read only for them.
-            sends = [(server, param) for server in proxy.servers
+            sends = [(server, param) for server in pool.servers
                      if (param := server.get("sni")) is not None and param.value]
             if not sends or _connect_sets_sni(proxy):
                 continue
