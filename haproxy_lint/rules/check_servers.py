@@ -143,13 +143,13 @@ class Pool:
     def __init__(self, proxy: Proxy) -> None:
         self.proxy = proxy
         self.servers = servers = proxy.servers
-        self.names: set[str] = set()
+        self.names = names = set[str]()
         handed_down = None
         for server in servers:
-            self.names.update(server.params)
+            names.update(server.params)
             inherited = server.inherited
             if inherited is not handed_down:  # (one dict for the servers below one default-server)
-                self.names.update(inherited)
+                names.update(inherited)
                 handed_down = inherited
 
     @property

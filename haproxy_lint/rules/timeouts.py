@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import ClassVar
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from itertools import compress, repeat
+from typing import Any, ClassVar
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
 from ..effective import LEGACY_TIMEOUTS, Proxy, Setting, nearest_in_chain
@@ -51,13 +52,13 @@ def _duration_name(line: Line, word: Word) -> str:
 
 _SERVER_KEYWORDS = ("server", "default-server", "server-template")
 #: A count or a duration whose text starts with one of these reads as a number above 0.
-_NONZERO_DIGITS = frozenset("123456789")
+_NONZERO_DIGITS = tuple("123456789")
 
 
-def values_after(values: Sequence[str], names: frozenset[str]) -> list[str]:
+def values_after(values: tuple[str, ...], names: frozenset[str]) -> Iterator[str]:
     """The values of a server line that follow one of ``names``: among them, the values of
     the parameters ``names`` (a server line's parameter is a name and the value after it)."""
-    return [values[i + 1] for i in range(1, len(values) - 1) if values[i] in names]
+    return compress(values[1:], map(names.__contains__, values))
 
 
 def duration_words(line: Line) -> Iterable[Word]:
@@ -142,7 +143,7 @@ class UnitlessDuration(Rule):
         if plain is not None:
             # No duration without a unit: the line's words need not be cut (thousands of servers).
             if line.keyword in _SERVER_KEYWORDS:
-                if not any(map(str.isdigit, values_after(plain, SERVER_DURATIONS))):
+                if SERVER_DURATIONS.isdisjoint(plain) or not any(map(str.isdigit, values_after(plain, SERVER_DURATIONS))):
                     return ()  # (a superset of duration_indexes' values, read without its walk)
             elif not any(parse_int(plain[i]) for i in duration_indexes(line.keyword, plain)):
                 return ()
@@ -236,31 +237,59 @@ def checked_servers(ctx: Context) -> list[tuple[Proxy, list[Timing]]]:
     """Each proxy with the timings of its servers that run health checks, leaving out those
     with a count or interval unreadable or not above 0 (HL207 and the parser report them).
     Read once per run: five rules compare them."""
-    return ctx.memo(
-        "timeouts.checked_servers",
-        lambda: [(pool.proxy, rows) for pool in pools(ctx) if (rows := _timings(pool))],
-    )
+    def compute() -> list[tuple[Proxy, list[Timing]]]:
+        known: dict[Hashable, tuple[int, int, int, int, int] | None] = {}
+        return [(pool.proxy, rows) for pool in pools(ctx) if (rows := _timings(pool, known))]
+
+    return ctx.memo("timeouts.checked_servers", compute)
 
 
-def _timings(pool: Pool) -> list[Timing]:
+#: The parameters a timing reads, and the ``no-`` forms that would cancel inherited ones.
+_TIMING_PARAMS = frozenset(
+    name for base in ("inter", "fastinter", "downinter", "fall", "rise") for name in (base, "no-" + base)
+)
+
+
+def _timings(pool: Pool, known: dict[Hashable, tuple[int, int, int, int, int] | None]) -> list[Timing]:
+    """The timings of the pool's checked servers. A server's timing follows from what its
+    default-server hands it and the timing parameters written on its line: ``known`` keeps
+    it by those, for all proxies (a large file repeats a handful of them on thousands of
+    servers)."""
     names = pool.names
     rows: list[Timing] = []
     if "check" not in names:
         return rows
-    # (a parameter none of the proxy's servers has is not asked for, server by server)
     for server in pool.servers:
         if not server.check:
             continue
-        inter = _interval(server, "inter") if "inter" in names else None
-        fastinter = _interval(server, "fastinter") if "fastinter" in names else None
-        downinter = _interval(server, "downinter") if "downinter" in names else None
-        fall = _count(server, "fall") if "fall" in names else None
-        rise = _count(server, "rise") if "rise" in names else None
-        if 0 in (inter, fastinter, downinter, fall, rise):
-            continue
-        inter = inter or 2000
-        rows.append((server, inter, fastinter or inter, downinter or inter, fall or 3, rise or 2))
+        params, inherited = server.params, server.inherited
+        key: Hashable = id(inherited) if inherited else 0  # (alive as long as the server)
+        if not params.keys().isdisjoint(_TIMING_PARAMS):
+            key = (key, *[(name, param.value) for name, param in params.items() if name in _TIMING_PARAMS])
+        timing = known.get(key, _UNREAD)
+        if timing is _UNREAD:
+            timing = known[key] = _timing(server, names)
+        if timing is not None:
+            rows.append((server,) + timing)
     return rows
+
+
+_UNREAD: Any = object()
+
+
+def _timing(server: Server, names: set[str]) -> tuple[int, int, int, int, int] | None:
+    """inter, fastinter, downinter, fall and rise of a server (see Timing), or ``None`` when
+    one of them is unreadable or not above 0. A parameter none of the proxy's servers has
+    (not among ``names``) is not asked for (the answer is the same)."""
+    inter = _interval(server, "inter") if "inter" in names else None
+    fastinter = _interval(server, "fastinter") if "fastinter" in names else None
+    downinter = _interval(server, "downinter") if "downinter" in names else None
+    fall = _count(server, "fall") if "fall" in names else None
+    rise = _count(server, "rise") if "rise" in names else None
+    if 0 in (inter, fastinter, downinter, fall, rise):
+        return None
+    inter = inter or 2000
+    return inter, fastinter or inter, downinter or inter, fall or 3, rise or 2
 
 
 def _interval(server: Server, name: str) -> int | None:
@@ -892,7 +921,7 @@ class ZeroThreshold(Rule):
         if values is not None:
             if self.READ.isdisjoint(values):
                 return ()  # none of the parameters below on the line (most server lines)
-            if all(value[:1] in _NONZERO_DIGITS for value in values_after(values, self.READ)):
+            if all(map(str.startswith, values_after(values, self.READ), repeat(_NONZERO_DIGITS))):
                 return ()  # each read as above 0: `fall 3`, `inter 2s` (the view need not be built)
         return self._findings(ctx, line)
 
