@@ -138,12 +138,12 @@ class Pool:
     proxies whose servers cannot have it without visiting them (a large file has thousands
     of servers, and most rules find nothing on most of them)."""
 
-    __slots__ = ("proxy", "servers", "names")
+    __slots__ = ("proxy", "servers", "names", "is_backend")
 
     def __init__(self, proxy: Proxy) -> None:
         self.proxy = proxy
         self.servers = servers = proxy.servers
-        self.names = names = set[str]()
+        names: set[str] = set()
         handed_down = None
         for server in servers:
             names.update(server.params)
@@ -151,10 +151,8 @@ class Pool:
             if inherited is not handed_down:  # (one dict for the servers below one default-server)
                 names.update(inherited)
                 handed_down = inherited
-
-    @property
-    def is_backend(self) -> bool:
-        return self.proxy.section.kind in ("backend", "listen")
+        self.names = names
+        self.is_backend = proxy.section.kind in ("backend", "listen")
 
 
 def pools(ctx: Context) -> list[Pool]:

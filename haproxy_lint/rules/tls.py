@@ -220,17 +220,29 @@ def facts(ctx: Context) -> Facts:
     return ctx.memo("tls.facts", lambda: Facts(ctx))
 
 
+def version_lines(ctx: Context) -> list[tuple[Line, Section | None]]:
+    """The lines of the file being checked that may hold TLS version words (bind and server
+    lines, global options), with their sections: one keyword after the other, each in file
+    order (the HL30x rules that walk them report line by line)."""
+    keywords = ("bind", *SERVER_KEYWORDS, *GLOBAL_OPTIONS)
+    index = ctx.index
+    return ctx.memo(
+        "tls.version_lines",
+        lambda: [entry for keyword in keywords for entry in index.entries(keyword, ctx.config) if entry[1] is not None],
+    )
+
+
 def _values(line: Line) -> tuple[str, ...]:
     """The line's values, without cutting it into words when it has plain values."""
     values = line.plain_values
     return values if values is not None else tuple(line.values)
 
 
-def _check_connects_ssl(ctx: Context, proxy: Proxy) -> Line | None:
+def _check_connects_ssl(proxy: Proxy) -> Line | None:
     """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any
-    (kept on the proxy: it depends on the sections only, and is asked for every server)."""
-    if not _some_check_connects_ssl(ctx):
-        return None  # (most configurations: no chain to walk)
+    (kept on the proxy: it depends on the sections only, and is asked for every server).
+    Ask :func:`_some_check_connects_ssl` first: without such a rule anywhere (most
+    configurations), there is no chain to walk."""
     facts = proxy_facts(proxy)
     if ("connects_ssl",) in facts:
         return facts[("connects_ssl",)]  # type: ignore[no-any-return]
@@ -273,7 +285,7 @@ def server_uses_ssl(ctx: Context, proxy: Proxy | None, server: Server) -> bool:
     """Whether the server's traffic or health checks go over TLS."""
     if server.has("ssl") or server.has("check-ssl"):
         return True
-    return proxy is not None and _check_connects_ssl(ctx, proxy) is not None
+    return proxy is not None and _some_check_connects_ssl(ctx) and _check_connects_ssl(proxy) is not None
 
 
 def line_uses_ssl(ctx: Context, line: Line, servers: LazyServers) -> bool:
@@ -450,32 +462,31 @@ class SSLv3Enabled(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
-        for section in ctx.config.sections:
-            for line in section.directives:
-                side = tls_line_side(line, section) if "force-sslv3" in line.text else None
-                if side is None:
+        for line, section in version_lines(ctx):
+            side = tls_line_side(line, section) if "force-sslv3" in line.text else None
+            if side is None:
+                continue
+            vw = version_words(line)
+            for index, word in vw.forces:
+                if index != SSLV3:
                     continue
-                vw = version_words(line)
-                for index, word in vw.forces:
-                    if index != SSLV3:
-                        continue
-                    found = servers.get(line.start)
-                    server = found[1] if found else None
-                    later_max, later_min = overridden_after(vw, word)
-                    fix = None
-                    if fix_may_raise_min(ctx, side, line, server, vw, word):
-                        fix = ctx.fix("replace `force-sslv3` with `ssl-min-ver TLSv1.2`", "unsafe", ctx.replace(word, "ssl-min-ver TLSv1.2"))
-                    if later_max:
-                        message = f"`force-sslv3` on {_owner(line)} (widened by a later `ssl-max-ver`) still allows SSLv3; use `ssl-min-ver TLSv1.2`"
-                        if later_min:
-                            message = f"`force-sslv3` on {_owner(line)} is overridden by later version words; remove it"
-                        yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
-                    elif line_uses_ssl(ctx, line, servers):
-                        message = f"`force-sslv3` on {_owner(line)} allows only SSLv3, which OpenSSL 3 lacks: HAProxy refuses to start; use `ssl-min-ver TLSv1.2`"
-                        yield ctx.report(self, word, message, fix=fix)
-                    else:
-                        message = f"`force-sslv3` on {_owner(line)} allows only SSLv3 (broken, and absent from OpenSSL 3): HAProxy refuses it once SSL is enabled; use `ssl-min-ver TLSv1.2`"
-                        yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
+                found = servers.get(line.start)
+                server = found[1] if found else None
+                later_max, later_min = overridden_after(vw, word)
+                fix = None
+                if fix_may_raise_min(ctx, side, line, server, vw, word):
+                    fix = ctx.fix("replace `force-sslv3` with `ssl-min-ver TLSv1.2`", "unsafe", ctx.replace(word, "ssl-min-ver TLSv1.2"))
+                if later_max:
+                    message = f"`force-sslv3` on {_owner(line)} (widened by a later `ssl-max-ver`) still allows SSLv3; use `ssl-min-ver TLSv1.2`"
+                    if later_min:
+                        message = f"`force-sslv3` on {_owner(line)} is overridden by later version words; remove it"
+                    yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
+                elif line_uses_ssl(ctx, line, servers):
+                    message = f"`force-sslv3` on {_owner(line)} allows only SSLv3, which OpenSSL 3 lacks: HAProxy refuses to start; use `ssl-min-ver TLSv1.2`"
+                    yield ctx.report(self, word, message, fix=fix)
+                else:
+                    message = f"`force-sslv3` on {_owner(line)} allows only SSLv3 (broken, and absent from OpenSSL 3): HAProxy refuses it once SSL is enabled; use `ssl-min-ver TLSv1.2`"
+                    yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
 
 
 # --- HL302 ---------------------------------------------------------------------------------
@@ -630,14 +641,13 @@ class NoTLSVersionFlags(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
         glob = facts(ctx).glob
-        for section in ctx.config.sections:
-            for line in section.directives:
-                side = tls_line_side(line, section) if ("no-sslv3" in line.text or "no-tlsv1" in line.text) else None
-                if side is None:
-                    continue
-                vw = version_words(line)
-                if vw.flags:
-                    yield self._report(ctx, line, side, vw, glob[side], servers)
+        for line, section in version_lines(ctx):
+            side = tls_line_side(line, section) if ("no-sslv3" in line.text or "no-tlsv1" in line.text) else None
+            if side is None:
+                continue
+            vw = version_words(line)
+            if vw.flags:
+                yield self._report(ctx, line, side, vw, glob[side], servers)
 
     def _report(self, ctx: Context, line: Line, side: str, vw: VersionWords, glob: VersionWords, servers: LazyServers) -> Diagnostic:
         flag_words = [w for _, w in vw.flags]
@@ -757,49 +767,48 @@ class ObsoleteTLSVersion(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
-        for section in ctx.config.sections:
-            for line in section.directives:
-                side = tls_line_side(line, section) if ("ssl-min-ver" in line.text or "force-tlsv1" in line.text) else None
-                if side is None:
+        for line, section in version_lines(ctx):
+            side = tls_line_side(line, section) if ("ssl-min-ver" in line.text or "force-tlsv1" in line.text) else None
+            if side is None:
+                continue
+            vw = version_words(line)
+            found = servers.get(line.start)
+            server = found[1] if found else None
+            if not vw.mins and not vw.forces:
+                continue
+            limit = outside_max(ctx, side, line, server)
+            outside_ok = limit is None or limit >= TLS12
+            for keyword, value in vw.mins:
+                if value is None or value.value not in VERSIONS[:TLS12]:
                     continue
-                vw = version_words(line)
-                found = servers.get(line.start)
-                server = found[1] if found else None
-                if not vw.mins and not vw.forces:
+                fix = None
+                valid = [(k, v) for k, v in vw.maxs if v is not None and v.value in VERSIONS]
+                low_max = [(k, v) for k, v in valid if VERSIONS.index(v.value) < TLS12]
+                # Once the low maximums are gone, the line's maximum comes from elsewhere
+                # unless it keeps one of its own.
+                keeps_max = len(low_max) < len(valid)
+                blocked = line.keyword in GLOBAL_OPTIONS and side_has_low_max(ctx, side)
+                if not vw.forces and not blocked and len(valid) == len(vw.maxs) and (keeps_max or outside_ok):
+                    edits = [ctx.replace(value, "TLSv1.2")]
+                    edits += [e for k, v in low_max for e in (delete_word(line, k), delete_word(line, v))]  # type: ignore[arg-type]
+                    title = "raise the minimum to `TLSv1.2`" + (" and drop the lower `ssl-max-ver`" if low_max else "")
+                    fix = ctx.fix(title, "unsafe", *edits)
+                message = f"`ssl-min-ver {value.value}` on {_owner(line)} allows an obsolete protocol version; use `ssl-min-ver TLSv1.2`"
+                yield ctx.report(self, (keyword.start, value.end), message, fix=fix)
+            for index, word in vw.forces:
+                if index not in (TLS10, TLS11):
                     continue
-                limit = outside_max(ctx, side, line, server)
-                outside_ok = limit is None or limit >= TLS12
-                for keyword, value in vw.mins:
-                    if value is None or value.value not in VERSIONS[:TLS12]:
-                        continue
-                    fix = None
-                    valid = [(k, v) for k, v in vw.maxs if v is not None and v.value in VERSIONS]
-                    low_max = [(k, v) for k, v in valid if VERSIONS.index(v.value) < TLS12]
-                    # Once the low maximums are gone, the line's maximum comes from elsewhere
-                    # unless it keeps one of its own.
-                    keeps_max = len(low_max) < len(valid)
-                    blocked = line.keyword in GLOBAL_OPTIONS and side_has_low_max(ctx, side)
-                    if not vw.forces and not blocked and len(valid) == len(vw.maxs) and (keeps_max or outside_ok):
-                        edits = [ctx.replace(value, "TLSv1.2")]
-                        edits += [e for k, v in low_max for e in (delete_word(line, k), delete_word(line, v))]  # type: ignore[arg-type]
-                        title = "raise the minimum to `TLSv1.2`" + (" and drop the lower `ssl-max-ver`" if low_max else "")
-                        fix = ctx.fix(title, "unsafe", *edits)
-                    message = f"`ssl-min-ver {value.value}` on {_owner(line)} allows an obsolete protocol version; use `ssl-min-ver TLSv1.2`"
-                    yield ctx.report(self, (keyword.start, value.end), message, fix=fix)
-                for index, word in vw.forces:
-                    if index not in (TLS10, TLS11):
-                        continue
-                    later_max, later_min = overridden_after(vw, word)
-                    if later_min:
-                        continue  # the minimum it sets is overridden: not an obsolete minimum
-                    fix = None
-                    if fix_may_raise_min(ctx, side, line, server, vw, word):
-                        fix = ctx.fix(f"replace `{word.value}` with `ssl-min-ver TLSv1.2`", "unsafe", ctx.replace(word, "ssl-min-ver TLSv1.2"))
-                    if later_max:
-                        message = f"`{word.value}` on {_owner(line)} allows the obsolete {VERSIONS[index]}; use `ssl-min-ver TLSv1.2`"
-                    else:
-                        message = f"`{word.value}` pins {_owner(line)} to the obsolete {VERSIONS[index]}; use `ssl-min-ver TLSv1.2`"
-                    yield ctx.report(self, word, message, fix=fix)
+                later_max, later_min = overridden_after(vw, word)
+                if later_min:
+                    continue  # the minimum it sets is overridden: not an obsolete minimum
+                fix = None
+                if fix_may_raise_min(ctx, side, line, server, vw, word):
+                    fix = ctx.fix(f"replace `{word.value}` with `ssl-min-ver TLSv1.2`", "unsafe", ctx.replace(word, "ssl-min-ver TLSv1.2"))
+                if later_max:
+                    message = f"`{word.value}` on {_owner(line)} allows the obsolete {VERSIONS[index]}; use `ssl-min-ver TLSv1.2`"
+                else:
+                    message = f"`{word.value}` pins {_owner(line)} to the obsolete {VERSIONS[index]}; use `ssl-min-ver TLSv1.2`"
+                yield ctx.report(self, word, message, fix=fix)
 
 
 # --- HL305 ---------------------------------------------------------------------------------
@@ -872,9 +881,10 @@ class VerifyNone(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         remote_ssl = []
+        some_connect = _some_check_connects_ssl(ctx)
         for pool in pools(ctx):
             proxy = pool.proxy
-            connects = _check_connects_ssl(ctx, proxy) is not None  # (server_uses_ssl, once per proxy)
+            connects = some_connect and _check_connects_ssl(proxy) is not None  # (server_uses_ssl, once per proxy)
             if not connects and "ssl" not in pool.names and "check-ssl" not in pool.names:
                 continue  # (no server uses TLS)
             remote_ssl += [(proxy, server) for server in pool.servers
@@ -975,8 +985,9 @@ class SSLVerifyWithoutCA(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         global_verify = _server_verify_global(ctx.configs)
         system_ca = " (`@system-ca` for public CAs)" if ctx.version >= (2, 6) else ""
+        some_connect = _some_check_connects_ssl(ctx)
         for pool in pools(ctx):
-            connect = _check_connects_ssl(ctx, pool.proxy)
+            connect = _check_connects_ssl(pool.proxy) if some_connect else None
             if connect is None and "ssl" not in pool.names and "check-ssl" not in pool.names:
                 continue  # (no server uses TLS)
             for server in pool.servers:
