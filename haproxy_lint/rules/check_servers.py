@@ -9,7 +9,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..effective import Proxy, Setting, proxy_facts
 from ..model import Line, Word
 from ..rule import Context, Rule
-from ..views import Address, Param, Server, parse_address
+from ..views import Param, Server, parse_address
 
 #: ``option`` names that select a health check type (doc/configuration.txt, 2.0 to 3.2). The
 #: last one a proxy sets is its check type.
@@ -28,7 +28,7 @@ CHECK_OPTIONS: tuple[str, ...] = (
 
 #: Ports on which a server almost certainly speaks TLS.
 TLS_PORTS = frozenset({443, 8443})
-#: How a port that reads as one of TLS_PORTS ends (``0443`` reads as 443).
+#: How a port that may read as one of TLS_PORTS ends (``0443`` reads as 443).
 _TLS_PORT_ENDINGS = tuple(str(port) for port in TLS_PORTS)
 
 
@@ -83,12 +83,6 @@ def check_port(server: Server) -> int | None:
         if address.port is not None:
             return address.port_number
     return server.address.port_number if server.address else None
-
-
-def _on_tls_port(address: Address | None) -> bool:
-    """Whether the address's port may be one of TLS_PORTS (a test on its text)."""
-    port = address.port if address is not None else None
-    return port is not None and port.endswith(_TLS_PORT_ENDINGS)
 
 
 def check_type(proxy: Proxy) -> Setting | None:
@@ -381,7 +375,11 @@ class PlainCheckToTlsPort(Rule):
             servers = pool.servers
             if "port" not in pool.names and "addr" not in pool.names:
                 # Checks go to each server's own port: only those on a TLS port can be reported.
-                servers = [server for server in servers if _on_tls_port(server.address)]
+                servers = [
+                    server for server in servers
+                    if (address := server.address) is not None and address.port is not None
+                    and address.port.endswith(_TLS_PORT_ENDINGS)
+                ]
                 if not servers:
                     continue
             option = check_type(pool.proxy)

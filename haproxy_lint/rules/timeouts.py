@@ -264,7 +264,7 @@ def _timings(pool: Pool, known: dict[Hashable, tuple[int, int, int, int, int] | 
             continue
         params, inherited = server.params, server.inherited
         key: Hashable = id(inherited) if inherited else 0  # (alive as long as the server)
-        if not params.keys().isdisjoint(_TIMING_PARAMS):
+        if not _TIMING_PARAMS.isdisjoint(params):
             key = (key, *[(name, param.value) for name, param in params.items() if name in _TIMING_PARAMS])
         timing = known.get(key, _UNREAD)
         if timing is _UNREAD:
@@ -462,7 +462,9 @@ def missing_timeouts(proxy: Proxy) -> list[tuple[str, Setting | None]]:
     The same test as HAProxy 2.0 to 3.2 (src/cfgparse.c): tcp and http proxies only; a
     frontend or listen needs `timeout client`; a backend or listen that has servers needs
     `timeout connect`, and `timeout server` unless it is in tcp mode with a `timeout tunnel`.
-    A value of 0 counts as missing. Disabled proxies are skipped.
+    A value of 0 counts as missing. The answer follows from the timeouts in force, the mode,
+    the kind and whether there are servers, nothing else: whether the proxy is disabled
+    (HAProxy then does not warn) is left to the caller.
     """
     mode = proxy.effective_mode
     if mode not in ("tcp", "http"):
@@ -489,8 +491,6 @@ def missing_timeouts(proxy: Proxy) -> list[tuple[str, Setting | None]]:
         no_server, zero = lacks("server")
         if no_server and (mode == "http" or lacks("tunnel")[0]):
             missing.append(("server", zero))
-    if missing and is_disabled(proxy):  # (the chain is walked only for a proxy that lacks one)
-        return []
     return missing
 
 
@@ -551,11 +551,17 @@ class MissingTimeouts(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        # Most proxies share their defaults' timeouts (one dict): what they lack is read once.
+        lacking: dict[tuple[int, str, str, bool], list[tuple[str, Setting | None]]] = {}
         for proxy in ctx.proxies:
-            if proxy.kind == "defaults":
+            kind = proxy.kind
+            if kind == "defaults":
                 continue
-            missing = missing_timeouts(proxy)
-            if not missing:
+            key = (id(proxy.timeouts), proxy.effective_mode, kind, not proxy.servers)
+            missing = lacking.get(key)
+            if missing is None:
+                missing = lacking[key] = missing_timeouts(proxy)
+            if not missing or is_disabled(proxy):  # (the chain is walked for a proxy that lacks one)
                 continue
             names = [f"`timeout {name}`" for name, _ in missing]
             listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
@@ -915,14 +921,14 @@ class ZeroThreshold(Rule):
     READ: ClassVar[frozenset[str]] = frozenset(COUNTS) | frozenset(INTERVALS)
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
-        if section is None or not section.is_proxy:
-            return ()
         values = line.plain_values
         if values is not None:
             if self.READ.isdisjoint(values):
                 return ()  # none of the parameters below on the line (most server lines)
             if all(map(str.startswith, values_after(values, self.READ), repeat(_NONZERO_DIGITS))):
                 return ()  # each read as above 0: `fall 3`, `inter 2s` (the view need not be built)
+        if section is None or not section.is_proxy:
+            return ()
         return self._findings(ctx, line)
 
     def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
