@@ -260,9 +260,9 @@ def test_shared_timings_are_the_views_own():
 
     config = parse(cfg(TIMINGS))
     rows = {
-        server.name: (inter, fastinter, downinter, fall, rise)
-        for _, timings in checked_servers(Context(config, Settings()))
-        for server, inter, fastinter, downinter, fall, rise in timings
+        server.name: timing
+        for _, servers, timings in checked_servers(Context(config, Settings()))
+        for server, timing in zip(servers, timings)
     }
     expected = {
         server.name: (server.inter, server.fastinter, server.downinter, server.fall, server.rise)

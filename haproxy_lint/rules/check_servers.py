@@ -134,7 +134,7 @@ class Pool:
 
     __slots__ = ("proxy", "servers", "names", "is_backend")
 
-    def __init__(self, proxy: Proxy) -> None:
+    def __init__(self, proxy: Proxy, shared: dict[frozenset[str], frozenset[str]]) -> None:
         self.proxy = proxy
         self.servers = servers = proxy.servers
         names: set[str] = set()
@@ -145,14 +145,22 @@ class Pool:
             if inherited is not handed_down:  # (one dict for the servers below one default-server)
                 names.update(inherited)
                 handed_down = inherited
-        self.names = names
+        # One copy of each set of names (``shared``): a large file has thousands of proxies
+        # and a handful of sets, and a set of a few names takes 700 bytes.
+        frozen = frozenset(names)
+        self.names = shared.setdefault(frozen, frozen)
         self.is_backend = proxy.section.kind in ("backend", "listen")
 
 
 def pools(ctx: Context) -> list[Pool]:
     """The proxies of the file that have servers, each with its :class:`Pool`, read once for
     all the rules that visit servers."""
-    return ctx.memo("servers.pools", lambda: [Pool(proxy) for proxy in ctx.proxies if proxy.servers])
+
+    def compute() -> list[Pool]:
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        return [Pool(proxy, shared) for proxy in ctx.proxies if proxy.servers]
+
+    return ctx.memo("servers.pools", compute)
 
 
 # --- rules -----------------------------------------------------------------------------------

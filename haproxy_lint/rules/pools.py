@@ -449,7 +449,7 @@ _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
-def address_key(server: Server, names: set[str]) -> tuple[str, ...] | None:
+def address_key(server: Server, names: frozenset[str]) -> tuple[str, ...] | None:
     """What makes two servers the same destination: the address (IPs normalised, names
     lower-cased), the port as written and the SNI; ``None`` when that cannot be told from the
     file (an environment variable, a name resolved at run time by `resolvers`). ``names``: the

@@ -227,19 +227,25 @@ def inherited_note(server: Server, names: Iterable[str]) -> str:
 
 
 
-#: A server that runs health checks with readable check settings, and their effective values:
-#: ``(server, inter, fastinter, downinter, fall, rise)``, in ms for the intervals, with
-#: HAProxy's defaults filled in (inter 2s; fastinter and downinter follow inter; fall 3, rise 2).
-Timing = tuple[Server, int, int, int, int, int]
+#: The check schedule of a server that runs health checks with readable settings: ``(inter,
+#: fastinter, downinter, fall, rise)``, in ms for the intervals, with HAProxy's defaults
+#: filled in (inter 2s; fastinter and downinter follow inter; fall 3, rise 2).
+Timing = tuple[int, int, int, int, int]
 
 
-def checked_servers(ctx: Context) -> list[tuple[Proxy, list[Timing]]]:
-    """Each proxy with the timings of its servers that run health checks, leaving out those
-    with a count or interval unreadable or not above 0 (HL207 and the parser report them).
-    Read once per run: five rules compare them."""
-    def compute() -> list[tuple[Proxy, list[Timing]]]:
-        known: dict[Hashable, tuple[int, int, int, int, int] | None] = {}
-        return [(pool.proxy, rows) for pool in pools(ctx) if (rows := _timings(pool, known))]
+def checked_servers(ctx: Context) -> list[tuple[Proxy, list[Server], list[Timing]]]:
+    """Each proxy with its servers that run health checks and their timings (in the same
+    order), leaving out those with a count or interval unreadable or not above 0 (HL207 and
+    the parser report them). Read once per run: five rules compare them."""
+
+    def compute() -> list[tuple[Proxy, list[Server], list[Timing]]]:
+        known: dict[Hashable, Timing | None] = {}
+        found = []
+        for pool in pools(ctx):
+            servers, timings = _timings(pool, known)
+            if servers:
+                found.append((pool.proxy, servers, timings))
+        return found
 
     return ctx.memo("timeouts.checked_servers", compute)
 
@@ -250,15 +256,16 @@ _TIMING_PARAMS = frozenset(
 )
 
 
-def _timings(pool: Pool, known: dict[Hashable, tuple[int, int, int, int, int] | None]) -> list[Timing]:
-    """The timings of the pool's checked servers. A server's timing follows from what its
+def _timings(pool: Pool, known: dict[Hashable, Timing | None]) -> tuple[list[Server], list[Timing]]:
+    """The pool's checked servers and their timings. A server's timing follows from what its
     default-server hands it and the timing parameters written on its line: ``known`` keeps
     it by those, for all proxies (a large file repeats a handful of them on thousands of
-    servers)."""
+    servers, which then share one tuple)."""
     names = pool.names
-    rows: list[Timing] = []
+    servers: list[Server] = []
+    timings: list[Timing] = []
     if "check" not in names:
-        return rows
+        return servers, timings
     for server in pool.servers:
         if not server.check:
             continue
@@ -270,17 +277,18 @@ def _timings(pool: Pool, known: dict[Hashable, tuple[int, int, int, int, int] | 
         if timing is _UNREAD:
             timing = known[key] = _timing(server, names)
         if timing is not None:
-            rows.append((server,) + timing)
-    return rows
+            servers.append(server)
+            timings.append(timing)
+    return servers, timings
 
 
 _UNREAD: Any = object()
 
 
-def _timing(server: Server, names: set[str]) -> tuple[int, int, int, int, int] | None:
-    """inter, fastinter, downinter, fall and rise of a server (see Timing), or ``None`` when
-    one of them is unreadable or not above 0. A parameter none of the proxy's servers has
-    (not among ``names``) is not asked for (the answer is the same)."""
+def _timing(server: Server, names: frozenset[str]) -> Timing | None:
+    """The server's :data:`Timing`, or ``None`` when a count or interval is unreadable or not
+    above 0. A parameter none of the proxy's servers has (not among ``names``) is not asked
+    for (the answer is the same)."""
     inter = _interval(server, "inter") if "inter" in names else None
     fastinter = _interval(server, "fastinter") if "fastinter" in names else None
     downinter = _interval(server, "downinter") if "downinter" in names else None
@@ -385,17 +393,17 @@ class CheckTimeoutExceedsInter(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         min_inter: dict[int, int] = {}  # by id(proxy): smallest inter of its checked servers
         checked = checked_servers(ctx)
-        for proxy, timings in checked:
+        for proxy, _, timings in checked:
             if proxy.is_backend:
-                min_inter[id(proxy)] = min([timing[1] for timing in timings])  # (their inter)
-        for proxy, timings in checked:
+                min_inter[id(proxy)] = min(timings)[0]  # (the smallest inter comes first)
+        for proxy, servers, timings in checked:
             if id(proxy) not in min_inter:
                 continue
             setting = proxy.timeout("check")
             timeout = setting.duration if setting is not None else None
             if not timeout or min_inter[id(proxy)] >= timeout:
                 continue  # (no server's inter is shorter: the usual case, told without a list)
-            late = [server for server, inter, *_ in timings if inter < timeout]
+            late = [server for server, (inter, *_) in zip(servers, timings) if inter < timeout]
             shortest = min(late, key=lambda s: s.inter)
             value = min_inter[id(proxy)]
             others = f" and {len(late) - 1} more" if len(late) > 1 else ""
@@ -704,8 +712,8 @@ class SlowRecovery(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         limit = ctx.settings.thresholds.recovery_ms
-        for _proxy, timings in checked_servers(ctx):
-            for server, _, fastinter, downinter, _, rise in timings:
+        for _proxy, servers, timings in checked_servers(ctx):
+            for server, (_, fastinter, downinter, _, rise) in zip(servers, timings):
                 if downinter + (rise - 1) * fastinter <= limit:
                     continue  # what recovery_time() computes, without its message
                 took, how = recovery_time(server)
@@ -767,8 +775,8 @@ class SlowDetection(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         limit = ctx.settings.thresholds.detection_ms
-        for _proxy, timings in checked_servers(ctx):
-            for server, inter, fastinter, _, fall, _ in timings:
+        for _proxy, servers, timings in checked_servers(ctx):
+            for server, (inter, fastinter, _, fall, _) in zip(servers, timings):
                 if inter + (fall - 1) * fastinter <= limit:
                     continue  # what detection_time() computes, without its message
                 took, how = detection_time(server)
@@ -829,8 +837,8 @@ class FlappingThresholds(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for _proxy, timings in checked_servers(ctx):
-            for server, inter, _, _, fall, rise in timings:
+        for _proxy, servers, timings in checked_servers(ctx):
+            for server, (inter, _, _, fall, rise) in zip(servers, timings):
                 if inter >= 2000 or (fall != 1 and rise != 1):
                     continue
                 ones = [name for name, count in (("fall", fall), ("rise", rise)) if count == 1]
@@ -998,8 +1006,8 @@ class SingleCheckRise(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         groups: dict[int, tuple[Param, list[Server]]] = {}
-        for _proxy, timings in checked_servers(ctx):
-            for server, inter, _, _, _, rise in timings:
+        for _proxy, servers, timings in checked_servers(ctx):
+            for server, (inter, _, _, _, rise) in zip(servers, timings):
                 if rise != 1:
                     continue
                 param = server.get("rise")

@@ -220,15 +220,23 @@ def facts(ctx: Context) -> Facts:
     return ctx.memo("tls.facts", lambda: Facts(ctx))
 
 
-def version_lines(ctx: Context) -> list[tuple[Line, Section | None]]:
-    """The lines of the file being checked that may hold TLS version words (bind and server
-    lines, global options), with their sections: one keyword after the other, each in file
-    order (the HL30x rules that walk them report line by line)."""
-    keywords = ("bind", *SERVER_KEYWORDS, *GLOBAL_OPTIONS)
-    index = ctx.index
+#: The side of each keyword whose lines take TLS version words (the global options' in the
+#: global section only, as version_lines keeps them).
+_SIDE = {"bind": "bind", **dict.fromkeys(SERVER_KEYWORDS, "server"), **GLOBAL_OPTIONS}
+
+
+def version_lines(ctx: Context) -> list[Line]:
+    """The lines of the file being checked that take TLS version words, in file order: those
+    :func:`tls_line_side` gives a side, ``_SIDE[line.keyword]``. Walked once for the rules
+    that look at them all."""
     return ctx.memo(
         "tls.version_lines",
-        lambda: [entry for keyword in keywords for entry in index.entries(keyword, ctx.config) if entry[1] is not None],
+        lambda: [
+            line
+            for section in ctx.config.sections
+            for line in section.directives
+            if line.keyword in _SIDE and (line.keyword not in GLOBAL_OPTIONS or section.kind == "global")
+        ],
     )
 
 
@@ -265,12 +273,12 @@ def _some_check_connects_ssl(ctx: Context) -> bool:
     """Whether any file linted together has such a rule, for any proxy."""
 
     def find() -> bool:
-        index = ctx.index
         return any(
             _connects_ssl(line)
             for config in ctx.configs
+            for section in config.sections
             for keyword in ("tcp-check", "http-check")
-            for line, _ in index.entries(keyword, config)
+            for line in section.directives_named(keyword)
         )
 
     return ctx.memo("tls.some_check_connects_ssl", find, per_file=False)
@@ -462,10 +470,10 @@ class SSLv3Enabled(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
-        for line, section in version_lines(ctx):
-            side = tls_line_side(line, section) if "force-sslv3" in line.text else None
-            if side is None:
+        for line in version_lines(ctx):
+            if "force-sslv3" not in line.text:
                 continue
+            side = _SIDE[line.keyword]
             vw = version_words(line)
             for index, word in vw.forces:
                 if index != SSLV3:
@@ -641,10 +649,10 @@ class NoTLSVersionFlags(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
         glob = facts(ctx).glob
-        for line, section in version_lines(ctx):
-            side = tls_line_side(line, section) if ("no-sslv3" in line.text or "no-tlsv1" in line.text) else None
-            if side is None:
+        for line in version_lines(ctx):
+            if "no-sslv3" not in line.text and "no-tlsv1" not in line.text:
                 continue
+            side = _SIDE[line.keyword]
             vw = version_words(line)
             if vw.flags:
                 yield self._report(ctx, line, side, vw, glob[side], servers)
@@ -767,10 +775,10 @@ class ObsoleteTLSVersion(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
-        for line, section in version_lines(ctx):
-            side = tls_line_side(line, section) if ("ssl-min-ver" in line.text or "force-tlsv1" in line.text) else None
-            if side is None:
+        for line in version_lines(ctx):
+            if "ssl-min-ver" not in line.text and "force-tlsv1" not in line.text:
                 continue
+            side = _SIDE[line.keyword]
             vw = version_words(line)
             found = servers.get(line.start)
             server = found[1] if found else None
