@@ -118,10 +118,10 @@ class BackupInMainPool(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for each in pools(ctx):
+        for pool in pools(ctx):
             suspects: list[tuple[Server, str, str]] = []
-            main = False  # whether a server is in the main pool
-            for server in each.servers:
+            main = False  # whether some server is in the main pool
+            for server in pool.servers:
                 name = server.name
                 if not (name and spare_word(name)) and "#" not in server.line.text:
                     # Nothing says it is a spare (most servers): it is in the main pool unless
@@ -204,10 +204,10 @@ class OnlyBackupServers(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for each in pools(ctx):
-            proxy, servers = each.proxy, each.servers
-            if "backup" not in each.names or len(servers) < 2:
-                continue  # (no server can be `backup`)
+        for pool in pools(ctx):
+            proxy, servers = pool.proxy, pool.servers
+            if "backup" not in pool.names or len(servers) < 2:
+                continue  # (no server can be `backup`, or one alone)
             if not all(s.backup for s in servers) or proxy.option("allbackups"):
                 continue
             first = servers[0]
@@ -265,10 +265,10 @@ class BackupsWithoutAllbackups(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for each in pools(ctx):
-            if "backup" not in each.names:
+        for pool in pools(ctx):
+            if "backup" not in pool.names:
                 continue  # (no server can be `backup`)
-            proxy, servers = each.proxy, each.servers
+            proxy, servers = pool.proxy, pool.servers
             backups = [s for s in servers if s.backup]
             if len(backups) < 2 or len(backups) == len(servers) or proxy.option("allbackups"):
                 continue  # all-backup backends are HL502's
@@ -537,13 +537,13 @@ class DuplicateServerAddress(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for each in pools(ctx):
-            if len(each.servers) < 2:
+        for pool in pools(ctx):
+            if len(pool.servers) < 2:
                 continue  # (nothing to compare)
-            proxy, names = each.proxy, each.names
+            proxy, names = pool.proxy, pool.names
             may_be_disabled = "disabled" in names
             seen: dict[tuple[str, ...], Server] = {}
-            for server in each.servers:
+            for server in pool.servers:
                 if server.kind != "server" or (may_be_disabled and server.has("disabled")):
                     continue
                 key = address_key(server, names)
