@@ -132,3 +132,22 @@ def test_hl110_port_serves_the_agent_from_2_4(version, expected):
 def test_hl110_default_server_port_counts():
     text = HEAD + "\nbackend app\n    default-server agent-port 9999\n    server a1 10.0.0.1:80 check agent-check\n"
     assert codes(text, "HL110") == []
+
+
+# --- what the per-server rules share -------------------------------------------------------------
+
+
+def test_pool_names_cover_what_the_servers_write_and_inherit():
+    from haproxy_lint.rule import Context
+    from haproxy_lint.rules.check_servers import pools
+
+    text = HEAD + "    default-server inter 3s\n\nbackend app\n    server a1 10.0.0.1:80 check\n    default-server sni str(x)\n    server a2 10.0.0.2:80 no-check\nfrontend fe\n    bind :80\n"
+    config = parse(text)
+    (pool,) = pools(Context(config, Settings()))
+    assert pool.proxy.name == "app" and pool.is_backend
+    assert pool.names == {"inter", "check", "sni", "no-check"}
+
+
+def test_hl108_reads_a_port_with_leading_zeros():
+    text = HEAD + "\nbackend app\n    option httpchk\n    server a1 10.0.0.1:0443 check\n    server a2 10.0.0.2:4430 check\n"
+    assert codes(text, "HL108") == [(12, "warning")]

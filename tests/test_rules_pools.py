@@ -127,3 +127,20 @@ def test_hl505_unix_sockets_and_ports_without_a_port():
     )
     # `unix@/run/app.sock` and `/run/app.sock` are one socket; so are two addresses without a port.
     assert [d.line for d in lint(text, Settings(select=["HL505"]))] == [3, 5]
+
+
+def test_hl505_loopback_only_in_its_written_back_form():
+    text = cfg(
+        """
+        backend a
+            server s1 127.0.0.1:80
+            server s2 127.0.0.1:80
+            server s3 127.0.0.01:80
+            server s4 127.0.0.01:80
+            server s5 10.0.0.01:80
+            server s6 10.0.0.01:80
+        """
+    )
+    # 127.0.0.1 is a local stub (left alone); ipaddress refuses the forms with a leading 0,
+    # which are compared as written.
+    assert [d.line for d in lint(text, Settings(select=["HL505"]))] == [5, 7]

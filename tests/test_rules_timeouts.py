@@ -223,3 +223,84 @@ def test_hl208_slowstart_from_default_server_counts():
             server a 10.0.0.1:80 check rise 1
         """
     assert codes(text, "HL208") == []
+
+
+# --- the timings the HL20x rules share ----------------------------------------------------------
+
+
+TIMINGS = """
+defaults
+    default-server inter 3s fall 4
+backend a
+    server a1 10.0.0.1:80 check
+    server a2 10.0.0.2:80 check inter 2s rise 1
+    default-server fastinter 500ms downinter 1s rise 3
+    server a3 10.0.0.3:80 check
+    server a4 10.0.0.4:80 check inter 2s rise 1
+    server a5 10.0.0.5:80 check fall 0
+    server a6 10.0.0.6:80 inter 1s
+backend b
+    server b1 10.0.0.1:80 check inter 2s rise 1
+    server b2 10.0.0.2:80 check fall x
+    server b3 10.0.0.3:80 check inter 0
+    server b4 10.0.0.4:80 check
+backend c
+    default-server no-check
+    server c1 10.0.0.1:80 inter 2s
+    server c2 10.0.0.2:80 check inter 2s rise 1
+"""
+
+
+def test_shared_timings_are_the_views_own():
+    # The timings are kept by what decides them (default-server state, own timing words):
+    # each must be what the server's view says, and the servers left out those whose check
+    # settings are unreadable or 0, or that run no checks.
+    from haproxy_lint.rule import Context
+    from haproxy_lint.rules.timeouts import checked_servers
+
+    config = parse(cfg(TIMINGS))
+    rows = {
+        server.name: timing
+        for _, servers, timings in checked_servers(Context(config, Settings()))
+        for server, timing in zip(servers, timings)
+    }
+    expected = {
+        server.name: (server.inter, server.fastinter, server.downinter, server.fall, server.rise)
+        for proxy in config.proxies
+        for server in proxy.servers
+        if server.check and server.name not in ("a5", "b2", "b3")
+    }
+    assert rows == expected
+    assert set(rows) == {"a1", "a2", "a3", "a4", "b1", "b4", "c2"}
+    assert rows["a2"] != rows["a4"] and rows["a2"] == rows["b1"]  # same words, other default-server
+
+
+@pytest.mark.parametrize(
+    ("params", "reported"),
+    [
+        ("fall 3 rise 2 inter 2s", False),
+        ("fall 0", True),
+        ("rise 00", True),
+        ("fall -1", True),
+        ("fall abc", True),
+        ("fall 1abc", False),  # atol() reads 1
+        ("fall 3 fall 0", True),  # the last one wins
+        ("inter 0s", True),
+        ("fastinter 0ms", True),
+        ("agent-inter 0", True),
+        ("inter fast", False),  # not a duration: the parser's business
+        ("weight 0 fall 2", False),
+    ],
+)
+def test_zero_threshold_reads_every_count_and_interval(params, reported):
+    text = f"backend app\n    server a 10.0.0.1:80 check {params}\n"
+    assert bool(codes(text, "HL207")) == reported
+
+
+@pytest.mark.parametrize(
+    ("params", "reported"),
+    [("inter 2s", False), ("inter 5000", True), ("fall 3 rise 2 weight 10", False), ("slowstart 30", True), ("maxconn 100 downinter 7", True)],
+)
+def test_unitless_server_durations(params, reported):
+    text = f"backend app\n    server a 10.0.0.1:80 check {params}\n"
+    assert bool(codes(text, "HL203")) == reported

@@ -28,6 +28,8 @@ CHECK_OPTIONS: tuple[str, ...] = (
 
 #: Ports on which a server almost certainly speaks TLS.
 TLS_PORTS = frozenset({443, 8443})
+#: How a port that may read as one of TLS_PORTS ends (``0443`` reads as 443).
+_TLS_PORT_ENDINGS = tuple(str(port) for port in TLS_PORTS)
 
 
 # --- effective server parameters -------------------------------------------------------------
@@ -120,8 +122,45 @@ def health_check_config(ctx: Context, proxy: Proxy) -> str | None:
     return None
 
 
-def backends(ctx: Context) -> Iterable[Proxy]:
-    return (p for p in ctx.proxies if p.kind in ("backend", "listen"))
+# --- what the per-server rules share -----------------------------------------------------------
+
+
+class Pool:
+    """A proxy's servers, with the names of every parameter they may have: those written on
+    their lines and those ``default-server`` hands them (more than :meth:`Server.get` may
+    answer, as ``no-<name>`` is not subtracted). A rule looking for a parameter skips the
+    proxies whose servers cannot have it without visiting them (a large file has thousands
+    of servers, and most rules find nothing on most of them)."""
+
+    __slots__ = ("proxy", "servers", "names", "is_backend")
+
+    def __init__(self, proxy: Proxy, shared: dict[frozenset[str], frozenset[str]]) -> None:
+        self.proxy = proxy
+        self.servers = servers = proxy.servers
+        names: set[str] = set()
+        handed_down = None
+        for server in servers:
+            names.update(server.params)
+            inherited = server.inherited
+            if inherited is not handed_down:  # (one dict for the servers below one default-server)
+                names.update(inherited)
+                handed_down = inherited
+        # One copy of each set of names (``shared``): a large file has thousands of proxies
+        # and a handful of sets, and a set of a few names takes 700 bytes.
+        frozen = frozenset(names)
+        self.names = shared.setdefault(frozen, frozen)
+        self.is_backend = proxy.section.kind in ("backend", "listen")
+
+
+def pools(ctx: Context) -> list[Pool]:
+    """The proxies of the file that have servers, each with its :class:`Pool`, read once for
+    all the rules that visit servers."""
+
+    def compute() -> list[Pool]:
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        return [Pool(proxy, shared) for proxy in ctx.proxies if proxy.servers]
+
+    return ctx.memo("servers.pools", compute)
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -175,11 +214,14 @@ class CheckDisabledServer(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in backends(ctx):
+        for pool in pools(ctx):
+            if not pool.is_backend:
+                continue
+            proxy = pool.proxy
             # (most servers have `check`: the proxy's health-check setting is read for the others)
             unchecked = [
-                server for server in proxy.servers
-                if server.flag("check") is None and server.get("track") is None  # (`no-check` is deliberate)
+                server for server in pool.servers
+                if not server.check and server.flag("check") is None and server.get("track") is None  # (`no-check` is deliberate)
             ]
             if not unchecked:
                 continue
@@ -258,8 +300,11 @@ class CheckPortWithoutCheckSsl(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in backends(ctx):
-            for server in proxy.servers:
+        for pool in pools(ctx):
+            names = pool.names
+            if not pool.is_backend or "ssl" not in names or ("port" not in names and "addr" not in names):
+                continue  # (no server has `ssl`, or none moves its checks)
+            for server in pool.servers:
                 if not (server.has("ssl") and server.has("check")):
                     continue
                 port, addr = server.get("port"), server.get("addr")
@@ -332,11 +377,23 @@ class PlainCheckToTlsPort(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in backends(ctx):
-            option = check_type(proxy)
+        for pool in pools(ctx):
+            if not pool.is_backend:
+                continue
+            servers = pool.servers
+            if "port" not in pool.names and "addr" not in pool.names:
+                # Checks go to each server's own port: only those on a TLS port can be reported.
+                servers = [
+                    server for server in servers
+                    if (address := server.address) is not None and address.port is not None
+                    and address.port.endswith(_TLS_PORT_ENDINGS)
+                ]
+                if not servers:
+                    continue
+            option = check_type(pool.proxy)
             if option is None or option.value != "httpchk":
                 continue
-            for server in proxy.servers:
+            for server in servers:
                 if not server.check:
                     continue
                 port = check_port(server)
@@ -402,8 +459,11 @@ class SniWithoutSsl(Rule):
         # A default-server's sni/check-sni: the servers that inherit it, and whether any of
         # them uses TLS (then the setting is useful there, and nothing is reported).
         inherited: dict[tuple[str, int], tuple[Param, list[str], list[bool]]] = {}
-        for proxy in backends(ctx):
-            for server in proxy.servers:
+        for pool in pools(ctx):
+            if not pool.is_backend or ("sni" not in pool.names and "check-sni" not in pool.names):
+                continue
+            proxy = pool.proxy
+            for server in pool.servers:
                 if not server.has("sni") and not server.has("check-sni"):
                     continue  # (most servers: nothing to read)
                 ssl = server.has("ssl")
@@ -465,8 +525,10 @@ class AgentCheckWithoutPort(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         port_counts = ctx.version >= (2, 4)
-        for proxy in backends(ctx):
-            for server in proxy.servers:
+        for pool in pools(ctx):
+            if not pool.is_backend or "agent-check" not in pool.names:
+                continue
+            for server in pool.servers:
                 agent = server.flag("agent-check")
                 if agent is None or agent.name != "agent-check" or server.get("agent-port") is not None:
                     continue

@@ -12,6 +12,7 @@ from ..effective import Proxy, nearest_in_chain
 from ..model import Line, Section
 from ..rule import Context, Rule, Target
 from ..views import Server
+from .check_servers import pools
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -71,11 +72,6 @@ def is_disabled(proxy: Proxy | None) -> bool:
     return owner is not None and owner.own("disabled", "enabled")[-1].keyword == "disabled"
 
 
-def pool(proxy: Proxy) -> list[Server]:
-    """The proxy's `server` and `server-template` lines, with `default-server` applied."""
-    return list(proxy.servers)
-
-
 # --- HL501 -----------------------------------------------------------------------------------
 
 
@@ -122,19 +118,24 @@ class BackupInMainPool(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            servers = pool(proxy)
+        for pool in pools(ctx):
             suspects: list[tuple[Server, str, str]] = []
-            main = 0
-            for server in servers:
+            main = False  # whether some server is in the main pool
+            for server in pool.servers:
+                name = server.name
+                if not (name and spare_word(name)) and "#" not in server.line.text:
+                    # Nothing says it is a spare (most servers): it is in the main pool unless
+                    # `backup`, which needs reading only until one such server is found.
+                    main = main or not server.backup
+                    continue
                 if server.backup:
                     continue
                 if "no-backup" in server.params:
-                    main += 1  # said out loud: this one is not a spare
+                    main = True  # said out loud: this one is not a spare
                     continue
                 found = self._says_spare(server)
                 if found is None:
-                    main += 1
+                    main = True
                 else:
                     suspects.append((server, *found))
             if not main:
@@ -203,9 +204,11 @@ class OnlyBackupServers(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            servers = pool(proxy)
-            if len(servers) < 2 or not all(s.backup for s in servers) or proxy.option("allbackups"):
+        for pool in pools(ctx):
+            proxy, servers = pool.proxy, pool.servers
+            if "backup" not in pool.names or len(servers) < 2:
+                continue  # (no server can be `backup`, or one alone)
+            if not all(s.backup for s in servers) or proxy.option("allbackups"):
                 continue
             first = servers[0]
             message = (
@@ -262,8 +265,10 @@ class BackupsWithoutAllbackups(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            servers = pool(proxy)
+        for pool in pools(ctx):
+            if "backup" not in pool.names:
+                continue  # (no server can be `backup`)
+            proxy, servers = pool.proxy, pool.servers
             backups = [s for s in servers if s.backup]
             if len(backups) < 2 or len(backups) == len(servers) or proxy.option("allbackups"):
                 continue  # all-backup backends are HL502's
@@ -414,11 +419,13 @@ class BackendWithoutServers(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        routing = Routing(ctx)
+        routing: Routing | None = None  # (read for the first backend without servers)
         for proxy in ctx.proxies:
             section = proxy.section
             if not proxy.is_backend or proxy.servers or is_disabled(proxy):
                 continue
+            if routing is None:
+                routing = Routing(ctx)
             if section.kind == "backend" and (not routing.reachable(section.name) or section.name in routing.fallbacks):
                 continue
             if any(answers_without_server(line) or _PLACEHOLDER.search(line.keyword) for line in section.directives):
@@ -442,10 +449,11 @@ _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
-def address_key(server: Server) -> tuple[str, ...] | None:
+def address_key(server: Server, names: frozenset[str]) -> tuple[str, ...] | None:
     """What makes two servers the same destination: the address (IPs normalised, names
     lower-cased), the port as written and the SNI; ``None`` when that cannot be told from the
-    file (an environment variable, a name resolved at run time by `resolvers`)."""
+    file (an environment variable, a name resolved at run time by `resolvers`). ``names``: the
+    parameters the server may have (its ``Pool.names``), the others are not asked for."""
     address = server.address
     if address is None or address.kind not in _SAME_PLACE_KINDS:
         return None
@@ -454,11 +462,12 @@ def address_key(server: Server) -> tuple[str, ...] | None:
     if "$" in address.raw and "$" in server.address_word.raw:  # type: ignore[union-attr]
         return None
     host = address.host
-    if address.kind == "ipv4" and _CANONICAL_IPV4.fullmatch(host) is not None:
-        # the common case, without ipaddress: a dotted quad as ipaddress writes it back
-        if host.startswith("127."):
+    if address.kind == "ipv4":
+        # ipaddress reads a dotted quad only in the form it writes back (no leading zeros,
+        # octets up to 255): the host is its own key, and only one in 127/8 needs the test.
+        if host.startswith("127.") and _CANONICAL_IPV4.fullmatch(host) is not None:
             return None  # loopback (see below)
-    elif address.kind in ("ipv4", "ipv6"):
+    elif address.kind == "ipv6":
         try:
             ip = ipaddress.ip_address(host.strip("[]"))
         except ValueError:
@@ -468,7 +477,7 @@ def address_key(server: Server) -> tuple[str, ...] | None:
                 return None  # a test set-up pointing every server at one local stub
             host = ip.compressed
     elif address.kind == "hostname":
-        if server.resolvers is not None:
+        if "resolvers" in names and server.resolvers is not None:
             return None  # each server of a name gets its own address (resolve-opts prevent-dup-ip)
         host = host.lower().rstrip(".")
         if host == "localhost":
@@ -476,7 +485,7 @@ def address_key(server: Server) -> tuple[str, ...] | None:
     prefix = address.prefix.lower()
     if prefix in ("unix@", "uxst@"):
         prefix = ""  # a path alone is a stream UNIX socket too
-    return (prefix, host, address.port or "", server.value("sni") or "")
+    return (prefix, host, address.port or "", ("sni" in names and server.value("sni")) or "")
 
 
 def _other_branch(section: Section, first: Line, second: Line) -> bool:
@@ -528,14 +537,16 @@ class DuplicateServerAddress(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for proxy in ctx.proxies:
-            if len(proxy.servers) < 2:
+        for pool in pools(ctx):
+            if len(pool.servers) < 2:
                 continue  # (nothing to compare)
+            proxy, names = pool.proxy, pool.names
+            may_be_disabled = "disabled" in names
             seen: dict[tuple[str, ...], Server] = {}
-            for server in proxy.servers:
-                if server.kind != "server" or server.has("disabled"):
+            for server in pool.servers:
+                if server.kind != "server" or (may_be_disabled and server.has("disabled")):
                     continue
-                key = address_key(server)
+                key = address_key(server, names)
                 if key is None:
                     continue
                 first = seen.get(key)

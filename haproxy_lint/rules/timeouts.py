@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import ClassVar
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from itertools import compress, repeat
+from typing import Any, ClassVar
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
 from ..effective import LEGACY_TIMEOUTS, Proxy, Setting, nearest_in_chain
 from ..model import Line, Section, Word
 from ..rule import Context, Rule, Target
 from ..views import SERVER_FLAGS, Param, Server, parse_int
+from .check_servers import Pool, pools
 from .tls import address_unseen, on_this_host
 
 # Server parameters whose value is a duration.
@@ -46,6 +48,17 @@ def _duration_name(line: Line, word: Word) -> str:
             if words[i] is word:
                 return words[i - 1].value
     return keyword
+
+
+_SERVER_KEYWORDS = ("server", "default-server", "server-template")
+#: A count or a duration whose text starts with one of these reads as a number above 0.
+_NONZERO_DIGITS = tuple("123456789")
+
+
+def values_after(values: tuple[str, ...], names: frozenset[str]) -> Iterator[str]:
+    """The values of a server line that follow one of ``names``: among them, the values of
+    the parameters ``names`` (a server line's parameter is a name and the value after it)."""
+    return compress(values[1:], map(names.__contains__, values))
 
 
 def duration_words(line: Line) -> Iterable[Word]:
@@ -127,8 +140,13 @@ class UnitlessDuration(Rule):
         if line.keyword == "hold" and (section is None or section.kind != "resolvers"):
             return ()
         plain = line.plain_values
-        if plain is not None and not any(parse_int(plain[i]) for i in duration_indexes(line.keyword, plain)):
-            return ()  # no duration without a unit: the line's words need not be cut (thousands of servers)
+        if plain is not None:
+            # No duration without a unit: the line's words need not be cut (thousands of servers).
+            if line.keyword in _SERVER_KEYWORDS:
+                if SERVER_DURATIONS.isdisjoint(plain) or not any(map(str.isdigit, values_after(plain, SERVER_DURATIONS))):
+                    return ()  # (a superset of duration_indexes' values, read without its walk)
+            elif not any(parse_int(plain[i]) for i in duration_indexes(line.keyword, plain)):
+                return ()
         return self._findings(ctx, line)
 
     def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
@@ -209,27 +227,92 @@ def inherited_note(server: Server, names: Iterable[str]) -> str:
 
 
 
-def _valid_intervals(server: Server) -> bool:
-    """Whether the server's check counts and intervals are readable and above 0 (HL207 and
-    the parser report the others)."""
-    for name in ("inter", "fastinter", "downinter"):
-        param = server.get(name)
-        if param is not None and not param.duration:
-            return False
-    for name in ("fall", "rise"):
-        param = server.get(name)
-        if param is not None and ((count := param.integer) is None or count <= 0):
-            return False
-    return True
+#: The check schedule of a server that runs health checks with readable settings: ``(inter,
+#: fastinter, downinter, fall, rise)``, in ms for the intervals, with HAProxy's defaults
+#: filled in (inter 2s; fastinter and downinter follow inter; fall 3, rise 2).
+Timing = tuple[int, int, int, int, int]
 
 
-def checked_servers(ctx: Context) -> list[tuple[Proxy, list[Server]]]:
-    """Each proxy with its servers that run health checks, with readable check settings
-    (computed once per run: five rules walk them)."""
-    return ctx.memo(
-        "timeouts.checked_servers",
-        lambda: [(proxy, [s for s in proxy.servers if s.check and _valid_intervals(s)]) for proxy in ctx.proxies],
-    )
+def checked_servers(ctx: Context) -> list[tuple[Proxy, list[Server], list[Timing]]]:
+    """Each proxy with its servers that run health checks and their timings (in the same
+    order), leaving out those with a count or interval unreadable or not above 0 (HL207 and
+    the parser report them). Read once per run: five rules compare them."""
+
+    def compute() -> list[tuple[Proxy, list[Server], list[Timing]]]:
+        known: dict[Hashable, Timing | None] = {}
+        found = []
+        for pool in pools(ctx):
+            servers, timings = _timings(pool, known)
+            if servers:
+                found.append((pool.proxy, servers, timings))
+        return found
+
+    return ctx.memo("timeouts.checked_servers", compute)
+
+
+#: The parameters a timing reads, and the ``no-`` forms that would cancel inherited ones.
+_TIMING_PARAMS = frozenset(
+    name for base in ("inter", "fastinter", "downinter", "fall", "rise") for name in (base, "no-" + base)
+)
+
+
+def _timings(pool: Pool, known: dict[Hashable, Timing | None]) -> tuple[list[Server], list[Timing]]:
+    """The pool's checked servers and their timings. A server's timing follows from what its
+    default-server hands it and the timing parameters written on its line: ``known`` keeps
+    it by those, for all proxies (a large file repeats a handful of them on thousands of
+    servers, which then share one tuple)."""
+    names = pool.names
+    servers: list[Server] = []
+    timings: list[Timing] = []
+    if "check" not in names:
+        return servers, timings
+    for server in pool.servers:
+        if not server.check:
+            continue
+        params, inherited = server.params, server.inherited
+        key: Hashable = id(inherited) if inherited else 0  # (alive as long as the server)
+        if not _TIMING_PARAMS.isdisjoint(params):
+            key = (key, *[(name, param.value) for name, param in params.items() if name in _TIMING_PARAMS])
+        timing = known.get(key, _UNREAD)
+        if timing is _UNREAD:
+            timing = known[key] = _timing(server, names)
+        if timing is not None:
+            servers.append(server)
+            timings.append(timing)
+    return servers, timings
+
+
+_UNREAD: Any = object()
+
+
+def _timing(server: Server, names: frozenset[str]) -> Timing | None:
+    """The server's :data:`Timing`, or ``None`` when a count or interval is unreadable or not
+    above 0. A parameter none of the proxy's servers has (not among ``names``) is not asked
+    for (the answer is the same)."""
+    inter = _interval(server, "inter") if "inter" in names else None
+    fastinter = _interval(server, "fastinter") if "fastinter" in names else None
+    downinter = _interval(server, "downinter") if "downinter" in names else None
+    fall = _count(server, "fall") if "fall" in names else None
+    rise = _count(server, "rise") if "rise" in names else None
+    if 0 in (inter, fastinter, downinter, fall, rise):
+        return None
+    inter = inter or 2000
+    return inter, fastinter or inter, downinter or inter, fall or 3, rise or 2
+
+
+def _interval(server: Server, name: str) -> int | None:
+    """The server's interval ``name`` in ms, ``None`` if not set, 0 if unreadable or 0."""
+    param = server.get(name)
+    return None if param is None else param.duration or 0
+
+
+def _count(server: Server, name: str) -> int | None:
+    """The server's count ``name``, ``None`` if not set, 0 if unreadable or not above 0."""
+    param = server.get(name)
+    if param is None:
+        return None
+    count = param.integer
+    return count if count is not None and count > 0 else 0
 
 
 def where(setting: Setting) -> str:
@@ -310,17 +393,17 @@ class CheckTimeoutExceedsInter(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         min_inter: dict[int, int] = {}  # by id(proxy): smallest inter of its checked servers
         checked = checked_servers(ctx)
-        for proxy, servers in checked:
-            if proxy.is_backend and servers:
-                min_inter[id(proxy)] = min(s.inter for s in servers)
-        for proxy, servers in checked:
+        for proxy, _, timings in checked:
+            if proxy.is_backend:
+                min_inter[id(proxy)] = min(timings)[0]  # (the smallest inter comes first)
+        for proxy, servers, timings in checked:
             if id(proxy) not in min_inter:
                 continue
             setting = proxy.timeout("check")
             timeout = setting.duration if setting is not None else None
             if not timeout or min_inter[id(proxy)] >= timeout:
                 continue  # (no server's inter is shorter: the usual case, told without a list)
-            late = [s for s in servers if s.inter < timeout]
+            late = [server for server, (inter, *_) in zip(servers, timings) if inter < timeout]
             shortest = min(late, key=lambda s: s.inter)
             value = min_inter[id(proxy)]
             others = f" and {len(late) - 1} more" if len(late) > 1 else ""
@@ -387,10 +470,12 @@ def missing_timeouts(proxy: Proxy) -> list[tuple[str, Setting | None]]:
     The same test as HAProxy 2.0 to 3.2 (src/cfgparse.c): tcp and http proxies only; a
     frontend or listen needs `timeout client`; a backend or listen that has servers needs
     `timeout connect`, and `timeout server` unless it is in tcp mode with a `timeout tunnel`.
-    A value of 0 counts as missing. Disabled proxies are skipped.
+    A value of 0 counts as missing. The answer follows from the timeouts in force, the mode,
+    the kind and whether there are servers, nothing else: whether the proxy is disabled
+    (HAProxy then does not warn) is left to the caller.
     """
     mode = proxy.effective_mode
-    if mode not in ("tcp", "http") or is_disabled(proxy):
+    if mode not in ("tcp", "http"):
         return []
 
     def lacks(name: str) -> tuple[bool, Setting | None]:
@@ -474,11 +559,17 @@ class MissingTimeouts(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
+        # Most proxies share their defaults' timeouts (one dict): what they lack is read once.
+        lacking: dict[tuple[int, str, str, bool], list[tuple[str, Setting | None]]] = {}
         for proxy in ctx.proxies:
-            if proxy.kind == "defaults":
+            kind = proxy.kind
+            if kind == "defaults":
                 continue
-            missing = missing_timeouts(proxy)
-            if not missing:
+            key = (id(proxy.timeouts), proxy.effective_mode, kind, not proxy.servers)
+            missing = lacking.get(key)
+            if missing is None:
+                missing = lacking[key] = missing_timeouts(proxy)
+            if not missing or is_disabled(proxy):  # (the chain is walked for a proxy that lacks one)
                 continue
             names = [f"`timeout {name}`" for name, _ in missing]
             listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
@@ -621,9 +712,9 @@ class SlowRecovery(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         limit = ctx.settings.thresholds.recovery_ms
-        for _proxy, servers in checked_servers(ctx):
-            for server in servers:
-                if server.downinter + (server.rise - 1) * server.fastinter <= limit:
+        for _proxy, servers, timings in checked_servers(ctx):
+            for server, (_, fastinter, downinter, _, rise) in zip(servers, timings):
+                if downinter + (rise - 1) * fastinter <= limit:
                     continue  # what recovery_time() computes, without its message
                 took, how = recovery_time(server)
                 if took <= limit:
@@ -684,9 +775,9 @@ class SlowDetection(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         limit = ctx.settings.thresholds.detection_ms
-        for _proxy, servers in checked_servers(ctx):
-            for server in servers:
-                if server.inter + (server.fall - 1) * server.fastinter <= limit:
+        for _proxy, servers, timings in checked_servers(ctx):
+            for server, (inter, fastinter, _, fall, _) in zip(servers, timings):
+                if inter + (fall - 1) * fastinter <= limit:
                     continue  # what detection_time() computes, without its message
                 took, how = detection_time(server)
                 if took <= limit:
@@ -746,11 +837,11 @@ class FlappingThresholds(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        for _proxy, servers in checked_servers(ctx):
-            for server in servers:
-                if server.inter >= 2000:
+        for _proxy, servers, timings in checked_servers(ctx):
+            for server, (inter, _, _, fall, rise) in zip(servers, timings):
+                if inter >= 2000 or (fall != 1 and rise != 1):
                     continue
-                ones = [name for name in ("fall", "rise") if getattr(server, name) == 1]
+                ones = [name for name, count in (("fall", fall), ("rise", rise)) if count == 1]
                 if not ones or on_this_host(server):
                     continue
                 target: Target = own_param(server, *ones) or server_word(server)
@@ -765,7 +856,7 @@ class FlappingThresholds(Rule):
                 effects = " and ".join(what[name] for name in ones)
                 message = (
                     f"{server_label(server)} has {shown} with checks every "
-                    f"{human(server.inter)}: {effects}, so it can flap; use at least `fall 2 rise 2` or a longer `inter`"
+                    f"{human(inter)}: {effects}, so it can flap; use at least `fall 2 rise 2` or a longer `inter`"
                 )
                 # Both at 1, every single check result flips the state: that is flapping. One
                 # alone is a tuning choice (fast failover, or fast return): advice.
@@ -838,11 +929,14 @@ class ZeroThreshold(Rule):
     READ: ClassVar[frozenset[str]] = frozenset(COUNTS) | frozenset(INTERVALS)
 
     def check_line(self, ctx: Context, line: Line, section: Section | None) -> Iterable[Diagnostic]:
+        values = line.plain_values
+        if values is not None:
+            if self.READ.isdisjoint(values):
+                return ()  # none of the parameters below on the line (most server lines)
+            if all(map(str.startswith, values_after(values, self.READ), repeat(_NONZERO_DIGITS))):
+                return ()  # each read as above 0: `fall 3`, `inter 2s` (the view need not be built)
         if section is None or not section.is_proxy:
             return ()
-        values = line.plain_values
-        if values is not None and self.READ.isdisjoint(values):
-            return ()  # none of the parameters below on the line (most server lines)
         return self._findings(ctx, line)
 
     def _findings(self, ctx: Context, line: Line) -> Iterator[Diagnostic]:
@@ -912,12 +1006,14 @@ class SingleCheckRise(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         groups: dict[int, tuple[Param, list[Server]]] = {}
-        for _proxy, servers in checked_servers(ctx):
-            for server in servers:
-                param = server.get("rise")
-                if param is None or server.rise != 1 or server.get("slowstart") is not None:
+        for _proxy, servers, timings in checked_servers(ctx):
+            for server, (inter, _, _, _, rise) in zip(servers, timings):
+                if rise != 1:
                     continue
-                if server.inter < 2000:
+                param = server.get("rise")
+                if param is None or server.get("slowstart") is not None:
+                    continue
+                if inter < 2000:
                     continue  # HL206 reports it
                 groups.setdefault(param.word.start, (param, []))[1].append(server)
         for start in sorted(groups):

@@ -29,6 +29,7 @@ from ..effective import Proxy, nearest_in_chain, proxy_facts
 from ..model import Config, Line, Section, Word
 from ..rule import Context, Rule
 from ..views import Param, Server
+from .check_servers import checks_use_tls, pools
 
 #: Versions in HAProxy's order, spelled as ``ssl-min-ver`` / ``ssl-max-ver`` accept them.
 VERSIONS = ("SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
@@ -219,6 +220,26 @@ def facts(ctx: Context) -> Facts:
     return ctx.memo("tls.facts", lambda: Facts(ctx))
 
 
+#: The side of each keyword whose lines take TLS version words (the global options' in the
+#: global section only, as version_lines keeps them).
+_SIDE = {"bind": "bind", **dict.fromkeys(SERVER_KEYWORDS, "server"), **GLOBAL_OPTIONS}
+
+
+def version_lines(ctx: Context) -> list[Line]:
+    """The lines of the file being checked that take TLS version words, in file order: those
+    :func:`tls_line_side` gives a side, ``_SIDE[line.keyword]``. Walked once for the rules
+    that look at them all."""
+    return ctx.memo(
+        "tls.version_lines",
+        lambda: [
+            line
+            for section in ctx.config.sections
+            for line in section.directives
+            if line.keyword in _SIDE and (line.keyword not in GLOBAL_OPTIONS or section.kind == "global")
+        ],
+    )
+
+
 def _values(line: Line) -> tuple[str, ...]:
     """The line's values, without cutting it into words when it has plain values."""
     values = line.plain_values
@@ -227,7 +248,9 @@ def _values(line: Line) -> tuple[str, ...]:
 
 def _check_connects_ssl(proxy: Proxy) -> Line | None:
     """A ``tcp-check connect ... ssl`` / ``http-check connect ... ssl`` rule in force, if any
-    (kept on the proxy: it depends on the sections only, and is asked for every server)."""
+    (kept on the proxy: it depends on the sections only, and is asked for every server).
+    Ask :func:`_some_check_connects_ssl` first: without such a rule anywhere (most
+    configurations), there is no chain to walk."""
     facts = proxy_facts(proxy)
     if ("connects_ssl",) in facts:
         return facts[("connects_ssl",)]  # type: ignore[no-any-return]
@@ -246,16 +269,31 @@ def _check_connects_ssl(proxy: Proxy) -> Line | None:
     return found
 
 
+def _some_check_connects_ssl(ctx: Context) -> bool:
+    """Whether any file linted together has such a rule, for any proxy."""
+
+    def find() -> bool:
+        return any(
+            _connects_ssl(line)
+            for config in ctx.configs
+            for section in config.sections
+            for keyword in ("tcp-check", "http-check")
+            for line in section.directives_named(keyword)
+        )
+
+    return ctx.memo("tls.some_check_connects_ssl", find, per_file=False)
+
+
 def _connects_ssl(line: Line) -> bool:
     values = _values(line)
     return len(values) > 1 and values[1] == "connect" and "ssl" in values[2:]
 
 
-def server_uses_ssl(proxy: Proxy | None, server: Server) -> bool:
+def server_uses_ssl(ctx: Context, proxy: Proxy | None, server: Server) -> bool:
     """Whether the server's traffic or health checks go over TLS."""
     if server.has("ssl") or server.has("check-ssl"):
         return True
-    return proxy is not None and _check_connects_ssl(proxy) is not None
+    return proxy is not None and _some_check_connects_ssl(ctx) and _check_connects_ssl(proxy) is not None
 
 
 def line_uses_ssl(ctx: Context, line: Line, servers: LazyServers) -> bool:
@@ -267,8 +305,8 @@ def line_uses_ssl(ctx: Context, line: Line, servers: LazyServers) -> bool:
     if keyword in ("server", "server-template"):
         found = servers.get(line.start)
         if found is not None:
-            return server_uses_ssl(*found)
-        return server_uses_ssl(None, Server.from_line(line))
+            return server_uses_ssl(ctx, *found)
+        return server_uses_ssl(ctx, None, Server.from_line(line))
     return True
 
 
@@ -432,32 +470,31 @@ class SSLv3Enabled(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
-        for section in ctx.config.sections:
-            for line in section.directives:
-                side = tls_line_side(line, section) if "force-sslv3" in line.text else None
-                if side is None:
+        for line in version_lines(ctx):
+            if "force-sslv3" not in line.text:
+                continue
+            side = _SIDE[line.keyword]
+            vw = version_words(line)
+            for index, word in vw.forces:
+                if index != SSLV3:
                     continue
-                vw = version_words(line)
-                for index, word in vw.forces:
-                    if index != SSLV3:
-                        continue
-                    found = servers.get(line.start)
-                    server = found[1] if found else None
-                    later_max, later_min = overridden_after(vw, word)
-                    fix = None
-                    if fix_may_raise_min(ctx, side, line, server, vw, word):
-                        fix = ctx.fix("replace `force-sslv3` with `ssl-min-ver TLSv1.2`", "unsafe", ctx.replace(word, "ssl-min-ver TLSv1.2"))
-                    if later_max:
-                        message = f"`force-sslv3` on {_owner(line)} (widened by a later `ssl-max-ver`) still allows SSLv3; use `ssl-min-ver TLSv1.2`"
-                        if later_min:
-                            message = f"`force-sslv3` on {_owner(line)} is overridden by later version words; remove it"
-                        yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
-                    elif line_uses_ssl(ctx, line, servers):
-                        message = f"`force-sslv3` on {_owner(line)} allows only SSLv3, which OpenSSL 3 lacks: HAProxy refuses to start; use `ssl-min-ver TLSv1.2`"
-                        yield ctx.report(self, word, message, fix=fix)
-                    else:
-                        message = f"`force-sslv3` on {_owner(line)} allows only SSLv3 (broken, and absent from OpenSSL 3): HAProxy refuses it once SSL is enabled; use `ssl-min-ver TLSv1.2`"
-                        yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
+                found = servers.get(line.start)
+                server = found[1] if found else None
+                later_max, later_min = overridden_after(vw, word)
+                fix = None
+                if fix_may_raise_min(ctx, side, line, server, vw, word):
+                    fix = ctx.fix("replace `force-sslv3` with `ssl-min-ver TLSv1.2`", "unsafe", ctx.replace(word, "ssl-min-ver TLSv1.2"))
+                if later_max:
+                    message = f"`force-sslv3` on {_owner(line)} (widened by a later `ssl-max-ver`) still allows SSLv3; use `ssl-min-ver TLSv1.2`"
+                    if later_min:
+                        message = f"`force-sslv3` on {_owner(line)} is overridden by later version words; remove it"
+                    yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
+                elif line_uses_ssl(ctx, line, servers):
+                    message = f"`force-sslv3` on {_owner(line)} allows only SSLv3, which OpenSSL 3 lacks: HAProxy refuses to start; use `ssl-min-ver TLSv1.2`"
+                    yield ctx.report(self, word, message, fix=fix)
+                else:
+                    message = f"`force-sslv3` on {_owner(line)} allows only SSLv3 (broken, and absent from OpenSSL 3): HAProxy refuses it once SSL is enabled; use `ssl-min-ver TLSv1.2`"
+                    yield ctx.report(self, word, message, fix=fix, severity=Severity.WARNING)
 
 
 # --- HL302 ---------------------------------------------------------------------------------
@@ -612,14 +649,13 @@ class NoTLSVersionFlags(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
         glob = facts(ctx).glob
-        for section in ctx.config.sections:
-            for line in section.directives:
-                side = tls_line_side(line, section) if ("no-sslv3" in line.text or "no-tlsv1" in line.text) else None
-                if side is None:
-                    continue
-                vw = version_words(line)
-                if vw.flags:
-                    yield self._report(ctx, line, side, vw, glob[side], servers)
+        for line in version_lines(ctx):
+            if "no-sslv3" not in line.text and "no-tlsv1" not in line.text:
+                continue
+            side = _SIDE[line.keyword]
+            vw = version_words(line)
+            if vw.flags:
+                yield self._report(ctx, line, side, vw, glob[side], servers)
 
     def _report(self, ctx: Context, line: Line, side: str, vw: VersionWords, glob: VersionWords, servers: LazyServers) -> Diagnostic:
         flag_words = [w for _, w in vw.flags]
@@ -739,49 +775,48 @@ class ObsoleteTLSVersion(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         servers = LazyServers(ctx)
-        for section in ctx.config.sections:
-            for line in section.directives:
-                side = tls_line_side(line, section) if ("ssl-min-ver" in line.text or "force-tlsv1" in line.text) else None
-                if side is None:
+        for line in version_lines(ctx):
+            if "ssl-min-ver" not in line.text and "force-tlsv1" not in line.text:
+                continue
+            side = _SIDE[line.keyword]
+            vw = version_words(line)
+            found = servers.get(line.start)
+            server = found[1] if found else None
+            if not vw.mins and not vw.forces:
+                continue
+            limit = outside_max(ctx, side, line, server)
+            outside_ok = limit is None or limit >= TLS12
+            for keyword, value in vw.mins:
+                if value is None or value.value not in VERSIONS[:TLS12]:
                     continue
-                vw = version_words(line)
-                found = servers.get(line.start)
-                server = found[1] if found else None
-                if not vw.mins and not vw.forces:
+                fix = None
+                valid = [(k, v) for k, v in vw.maxs if v is not None and v.value in VERSIONS]
+                low_max = [(k, v) for k, v in valid if VERSIONS.index(v.value) < TLS12]
+                # Once the low maximums are gone, the line's maximum comes from elsewhere
+                # unless it keeps one of its own.
+                keeps_max = len(low_max) < len(valid)
+                blocked = line.keyword in GLOBAL_OPTIONS and side_has_low_max(ctx, side)
+                if not vw.forces and not blocked and len(valid) == len(vw.maxs) and (keeps_max or outside_ok):
+                    edits = [ctx.replace(value, "TLSv1.2")]
+                    edits += [e for k, v in low_max for e in (delete_word(line, k), delete_word(line, v))]  # type: ignore[arg-type]
+                    title = "raise the minimum to `TLSv1.2`" + (" and drop the lower `ssl-max-ver`" if low_max else "")
+                    fix = ctx.fix(title, "unsafe", *edits)
+                message = f"`ssl-min-ver {value.value}` on {_owner(line)} allows an obsolete protocol version; use `ssl-min-ver TLSv1.2`"
+                yield ctx.report(self, (keyword.start, value.end), message, fix=fix)
+            for index, word in vw.forces:
+                if index not in (TLS10, TLS11):
                     continue
-                limit = outside_max(ctx, side, line, server)
-                outside_ok = limit is None or limit >= TLS12
-                for keyword, value in vw.mins:
-                    if value is None or value.value not in VERSIONS[:TLS12]:
-                        continue
-                    fix = None
-                    valid = [(k, v) for k, v in vw.maxs if v is not None and v.value in VERSIONS]
-                    low_max = [(k, v) for k, v in valid if VERSIONS.index(v.value) < TLS12]
-                    # Once the low maximums are gone, the line's maximum comes from elsewhere
-                    # unless it keeps one of its own.
-                    keeps_max = len(low_max) < len(valid)
-                    blocked = line.keyword in GLOBAL_OPTIONS and side_has_low_max(ctx, side)
-                    if not vw.forces and not blocked and len(valid) == len(vw.maxs) and (keeps_max or outside_ok):
-                        edits = [ctx.replace(value, "TLSv1.2")]
-                        edits += [e for k, v in low_max for e in (delete_word(line, k), delete_word(line, v))]  # type: ignore[arg-type]
-                        title = "raise the minimum to `TLSv1.2`" + (" and drop the lower `ssl-max-ver`" if low_max else "")
-                        fix = ctx.fix(title, "unsafe", *edits)
-                    message = f"`ssl-min-ver {value.value}` on {_owner(line)} allows an obsolete protocol version; use `ssl-min-ver TLSv1.2`"
-                    yield ctx.report(self, (keyword.start, value.end), message, fix=fix)
-                for index, word in vw.forces:
-                    if index not in (TLS10, TLS11):
-                        continue
-                    later_max, later_min = overridden_after(vw, word)
-                    if later_min:
-                        continue  # the minimum it sets is overridden: not an obsolete minimum
-                    fix = None
-                    if fix_may_raise_min(ctx, side, line, server, vw, word):
-                        fix = ctx.fix(f"replace `{word.value}` with `ssl-min-ver TLSv1.2`", "unsafe", ctx.replace(word, "ssl-min-ver TLSv1.2"))
-                    if later_max:
-                        message = f"`{word.value}` on {_owner(line)} allows the obsolete {VERSIONS[index]}; use `ssl-min-ver TLSv1.2`"
-                    else:
-                        message = f"`{word.value}` pins {_owner(line)} to the obsolete {VERSIONS[index]}; use `ssl-min-ver TLSv1.2`"
-                    yield ctx.report(self, word, message, fix=fix)
+                later_max, later_min = overridden_after(vw, word)
+                if later_min:
+                    continue  # the minimum it sets is overridden: not an obsolete minimum
+                fix = None
+                if fix_may_raise_min(ctx, side, line, server, vw, word):
+                    fix = ctx.fix(f"replace `{word.value}` with `ssl-min-ver TLSv1.2`", "unsafe", ctx.replace(word, "ssl-min-ver TLSv1.2"))
+                if later_max:
+                    message = f"`{word.value}` on {_owner(line)} allows the obsolete {VERSIONS[index]}; use `ssl-min-ver TLSv1.2`"
+                else:
+                    message = f"`{word.value}` pins {_owner(line)} to the obsolete {VERSIONS[index]}; use `ssl-min-ver TLSv1.2`"
+                yield ctx.report(self, word, message, fix=fix)
 
 
 # --- HL305 ---------------------------------------------------------------------------------
@@ -854,11 +889,13 @@ class VerifyNone(Rule):
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         remote_ssl = []
-        for proxy in ctx.proxies:
-            if not proxy.servers:
-                continue
-            connects = _check_connects_ssl(proxy) is not None  # (server_uses_ssl, once per proxy)
-            remote_ssl += [(proxy, server) for server in proxy.servers
+        some_connect = _some_check_connects_ssl(ctx)
+        for pool in pools(ctx):
+            proxy = pool.proxy
+            connects = some_connect and _check_connects_ssl(proxy) is not None  # (server_uses_ssl, once per proxy)
+            if not connects and "ssl" not in pool.names and "check-ssl" not in pool.names:
+                continue  # (no server uses TLS)
+            remote_ssl += [(proxy, server) for server in pool.servers
                            if (connects or server.has("ssl") or server.has("check-ssl")) and not on_this_host(server)]
         for section in ctx.config.sections_of("global"):
             for line in section.directives_named("ssl-server-verify"):
@@ -956,9 +993,12 @@ class SSLVerifyWithoutCA(Rule):
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
         global_verify = _server_verify_global(ctx.configs)
         system_ca = " (`@system-ca` for public CAs)" if ctx.version >= (2, 6) else ""
-        for proxy in ctx.proxies:
-            connect = _check_connects_ssl(proxy)
-            for server in proxy.servers:
+        some_connect = _some_check_connects_ssl(ctx)
+        for pool in pools(ctx):
+            connect = _check_connects_ssl(pool.proxy) if some_connect else None
+            if connect is None and "ssl" not in pool.names and "check-ssl" not in pool.names:
+                continue  # (no server uses TLS)
+            for server in pool.servers:
                 if server.kind == "default-server":
                     continue
                 ssl = server.get("ssl") or server.inherited.get("ssl")
@@ -1074,14 +1114,13 @@ class SniWithoutCheckSni(Rule):
     fixable = "unsafe"
 
     def check(self, ctx: Context) -> Iterable[Diagnostic]:
-        from .check_servers import checks_use_tls
-
         items = []
-        for proxy in ctx.proxies:
-            if not proxy.is_backend:
+        for pool in pools(ctx):
+            if not pool.is_backend or "sni" not in pool.names:
                 continue
+            proxy = pool.proxy
             # The servers that set `sni` first (few do): the checks in force are read only for them.
-            sends = [(server, param) for server in proxy.servers
+            sends = [(server, param) for server in pool.servers
                      if (param := server.get("sni")) is not None and param.value]
             if not sends or _connect_sets_sni(proxy):
                 continue
