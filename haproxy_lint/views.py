@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _new, _Node, _trusted, lazy
+from .model import Line, Word, _new, _Node, _prepare, _setattr, _trusted, lazy
 
 __all__ = [
     "Acl",
@@ -359,23 +359,31 @@ class Server(BaseModel):
         inherited ones, less those a ``no-<name>`` on this line cancels."""
         own = self.params
         inherited = self.inherited
-        if not inherited:
-            return own
-        merged = {name: param for name, param in inherited.items() if name not in own and "no-" + name not in own}
-        if not merged:  # (a server line that sets all its defaults again: no dict of its own)
-            return own
-        merged.update(own)
+        merged = own
+        if inherited:
+            merged = {name: param for name, param in inherited.items() if name not in own and "no-" + name not in own}
+            if merged:
+                merged.update(own)
+            else:  # (a server line that sets all its defaults again: no dict of its own)
+                merged = own
+        # Rules call get() and has() hundreds of thousands of times on a large file: from now
+        # on this server's are the dict's own methods (instance attributes, found before the
+        # class's), answering with no Python call in between.
+        _setattr(self, "get", merged.get)
+        _setattr(self, "has", merged.__contains__)
         return merged
 
     def flag(self, name: str) -> Param | None:
         """The parameter that decides flag ``name``: ``name`` or ``no-name``, this line's over
         the inherited one (``None`` when neither is set). A ``no-`` result is a deliberate
         opt-out, such as ``no-check``."""
-        for params in (self.params, self.inherited):
-            found = params.get(name) or params.get("no-" + name)
-            if found is not None:
-                return found
-        return None
+        params = self.params
+        found = params.get(name) or params.get("no-" + name)
+        if found is None:
+            inherited = self.inherited
+            if inherited:
+                found = inherited.get(name) or inherited.get("no-" + name)
+        return found
 
     def has(self, flag: str) -> bool:
         """Whether the flag is effectively set (``check``, ``ssl``, ``backup``...)."""
@@ -456,6 +464,13 @@ class Server(BaseModel):
         value = self.value("init-addr")
         return value.split(",") if value else []
 
+
+# Room in every server for the methods effective_params puts in place (see _prepare: a server
+# given two attributes its class's first instances never had would get a dict of its own,
+# some 600 bytes more each).
+_prepare(Server)
+_setattr(_new(Server), "get", None)
+_setattr(_new(Server), "has", None)
 
 #: The descriptor of a pydantic model's own ``__dict__`` (which Server wraps).
 _instance_dict: Any = BaseModel.__dict__["__dict__"]
