@@ -202,8 +202,9 @@ class Param(_Node):
     A plain class with slots, as the tree's are (a large file has tens of thousands).
     """
 
-    # _at: the index of ``word`` among the line's words (see __getattr__)
-    __slots__ = ("name", "value", "word", "value_word", "line", "_at", "_duration", "_integer")
+    # _word, _value_word: the slots behind word and value_word (see _FoundLater); _at: the
+    # index of ``word`` among the line's words
+    __slots__ = ("name", "value", "_word", "_value_word", "line", "_at", "_duration", "_integer")
     _fields = _dumped = ("name", "value", "word", "value_word", "line")
 
     name: str
@@ -216,26 +217,11 @@ class Param(_Node):
     def __init__(self, name: str, value: str | None, word: Word, value_word: Word | None, line: Line) -> None:
         self.name = name
         self.value = value
-        self.word = word
-        self.value_word = value_word
+        self._word = word
+        self._value_word = value_word
         self.line = line
         self._duration: Any = _UNSET
         self._integer: Any = _UNSET
-
-    if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
-
-        def __getattr__(self, name: str) -> Any:
-            # Called only for a slot not set yet: the words of a parameter read from a line's
-            # values (Server.from_line), found when first asked for. A large file's server
-            # lines are then cut into words only for the servers a rule reports on.
-            if name == "word":
-                value = self.line.words[self._at]
-            elif name == "value_word":
-                value = self.line.words[self._at + 1]
-            else:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            setattr(self, name, value)
-            return value
 
     def _key(self) -> tuple[object, ...]:
         return (self.name, self.value, self.word, self.value_word, self.line)
@@ -272,6 +258,37 @@ class Param(_Node):
 
 
 _UNSET: Any = object()
+
+
+class _FoundLater:
+    """A word of a parameter read from its line's values (Server.from_line), found among the
+    line's words when first read, then kept in its slot: a large file's server lines are cut
+    into words only for the servers a rule reports on. (A descriptor for these two: a
+    ``__getattr__`` would slow the reads of every attribute of every Param.)"""
+
+    __slots__ = ("slot", "offset")
+
+    def __init__(self, slot: Any, offset: int) -> None:
+        self.slot = slot
+        self.offset = offset
+
+    def __get__(self, param: Param | None, owner: type | None = None) -> Any:
+        if param is None:
+            return self
+        try:
+            return self.slot.__get__(param, owner)
+        except AttributeError:  # (an empty slot: a parameter of Server.from_line's)
+            word = param.line.words[param._at + self.offset]
+            self.slot.__set__(param, word)
+            return word
+
+    def __set__(self, param: Param, word: Word | None) -> None:
+        self.slot.__set__(param, word)
+
+
+if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
+    Param.word = _FoundLater(Param._word, 0)
+    Param.value_word = _FoundLater(Param._value_word, 1)
 
 
 ServerKind = Literal["server", "default-server", "server-template"]
@@ -527,7 +544,7 @@ def _param_at(name: str, value: str | None, line: Line, at: int) -> Param:
     param.line = line
     param._at = at
     if value is None:
-        param.value_word = None
+        param._value_word = None
     param._duration = param._integer = _UNSET
     return param
 
