@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _new, _Node, _prepare, _setattr, _trusted, lazy
+from .model import _PREPARED, Line, Word, _new, _Node, _prepare, _setattr, lazy
 
 __all__ = [
     "Acl",
@@ -142,6 +142,11 @@ class Address(BaseModel):
 
 def parse_address(text: str) -> Address:
     """Read an address the way HAProxy's ``str2sa_range()`` splits it (without resolving)."""
+    colon = text.find(":")
+    if colon > 0 and text.find(":", colon + 1) == -1 and "@" not in text and text[0] not in "/[":
+        # Most addresses: host:port, no prefix, one colon (the general case below gives the same)
+        host = text[:colon]
+        return _address(text, "", host, _intern(text[colon + 1 :]) or None, _host_kind(host, ""))
     prefix = ""
     rest = text
     at = text.find("@")
@@ -173,8 +178,21 @@ def parse_address(text: str) -> Address:
 
 def _address(raw: str, prefix: str, host: str, port: str | None, kind: AddressKind) -> Address:
     # Strings cut from a string and a kind from the list: nothing for pydantic to validate,
-    # and this runs once per server of a large file.
-    return _trusted(Address, {"raw": raw, "prefix": prefix, "host": host, "port": port, "kind": kind})
+    # and this runs once per server of a large file: built as _trusted builds, the fields set
+    # here with no dict in between.
+    address = _new(Address)
+    _setattr(address, "raw", raw)
+    _setattr(address, "prefix", prefix)
+    _setattr(address, "host", host)
+    _setattr(address, "port", port)
+    _setattr(address, "kind", kind)
+    _setattr(address, "__pydantic_fields_set__", _ADDRESS_FIELDS)
+    _setattr(address, "__pydantic_extra__", None)
+    _setattr(address, "__pydantic_private__", None)
+    return address
+
+
+_ADDRESS_FIELDS = _prepare(Address)
 
 
 def _host_kind(host: str, prefix: str) -> AddressKind:
@@ -326,23 +344,37 @@ class Server(BaseModel):
         plain = line.plain_values
         values: Sequence[str] = plain if plain is not None else line.values
         kind = line.keyword
+        # Built without validation, as _trusted builds (a large file has thousands of servers:
+        # the fields are set here one by one, in the class's order, with no dict in between);
+        # a word left out is found when read.
+        server = _new(cls)
+        _setattr(server, "kind", kind)
+        _setattr(server, "line", line)
         if kind == "default-server":
             first_param = 1
-            name = address = None
+            _setattr(server, "name", None)
+            _setattr(server, "name_word", None)
+            _setattr(server, "address", None)
+            _setattr(server, "address_word", None)
         else:
             first_param = 4 if kind == "server-template" else 3
-            name = values[1] if len(values) > 1 else None
-            address = values[first_param - 1] if len(values) >= first_param else None
-        # Built without validation (see _trusted); a word left out is found when read.
-        fields: dict[str, Any] = {"kind": kind, "line": line, "name": name}
-        if name is None:
-            fields["name_word"] = None
-        fields["address"] = parse_address(address) if address is not None else None
-        if address is None:
-            fields["address_word"] = None
-        fields["params"] = _read_params(line, values, first_param)
-        fields["inherited"] = inherited or {}
-        return _trusted(cls, fields)
+            n = len(values)
+            if n > 1:
+                _setattr(server, "name", values[1])
+            else:
+                _setattr(server, "name", None)
+                _setattr(server, "name_word", None)
+            if n >= first_param:
+                _setattr(server, "address", parse_address(values[first_param - 1]))
+            else:
+                _setattr(server, "address", None)
+                _setattr(server, "address_word", None)
+        _setattr(server, "params", _read_params(line, values, first_param))
+        _setattr(server, "inherited", inherited or {})
+        _setattr(server, "__pydantic_fields_set__", _PREPARED.get(cls) or _prepare(cls))
+        _setattr(server, "__pydantic_extra__", None)
+        _setattr(server, "__pydantic_private__", None)
+        return server
 
     if not TYPE_CHECKING:  # (for type checkers, the fields are the annotated ones)
 
@@ -518,15 +550,27 @@ def _read_params(line: Line, values: Sequence[str], first: int) -> dict[str, Par
     n = len(values)
     while i < n:
         name = values[i]
+        # (_param_at inline: several parameters on each of thousands of lines)
+        param = _new(Param)
+        param.line = line
+        param._at = i
+        param._duration = param._integer = _UNSET
         if name in SERVER_FLAGS:
             # On one line too, the last of a flag and its no- form wins (`check no-check`).
             params.pop(name[3:] if name.startswith("no-") else "no-" + name, None)
-            params[name] = _param_at(name, None, line, i)
+            param.name = name
+            param.value = param._value_word = None
+            params[name] = param
             i += 1
             continue
         if name.startswith("set-proxy-v2-tlv-fmt("):
             name = "set-proxy-v2-tlv-fmt"
-        params[name] = _param_at(name, values[i + 1] if i + 1 < n else None, line, i)
+        param.name = name
+        if i + 1 < n:
+            param.value = values[i + 1]
+        else:
+            param.value = param._value_word = None
+        params[name] = param
         i += 2
         if name == "source":
             # source <addr> [usesrc <addr>] [interface <name>]
