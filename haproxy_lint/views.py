@@ -231,6 +231,8 @@ class Param(_Node):
     value_word: Word | None
     line: Line
     _at: int
+    _duration: int | None
+    _integer: int | None
 
     def __init__(self, name: str, value: str | None, word: Word, value_word: Word | None, line: Line) -> None:
         self.name = name
@@ -238,8 +240,6 @@ class Param(_Node):
         self._word = word
         self._value_word = value_word
         self.line = line
-        self._duration: Any = _UNSET
-        self._integer: Any = _UNSET
 
     def _key(self) -> tuple[object, ...]:
         return (self.name, self.value, self.word, self.value_word, self.line)
@@ -252,19 +252,24 @@ class Param(_Node):
     def end(self) -> int:
         return (self.value_word or self.word).end
 
-    @property  # read by several rules for every server: computed once
+    # duration and integer: read by several rules for every server, computed once and kept in
+    # their slot (empty until then: a parameter is built with one store fewer each)
+
+    @property
     def duration(self) -> int | None:
         """The value as a duration in milliseconds (``None`` if absent or malformed)."""
-        found = self._duration
-        if found is _UNSET:
+        try:
+            return self._duration
+        except AttributeError:
             found = self._duration = _duration_ms(self.value) if self.value is not None else None
-        return found  # type: ignore[no-any-return]
+            return found
 
     @property
     def integer(self) -> int | None:
         """The value as an integer (``None`` if absent or not a number)."""
-        found = self._integer
-        if found is _UNSET:
+        try:
+            return self._integer
+        except AttributeError:
             found = None
             if self.value is not None:
                 try:
@@ -272,10 +277,7 @@ class Param(_Node):
                 except ValueError:
                     pass
             self._integer = found
-        return found  # type: ignore[no-any-return]
-
-
-_UNSET: Any = object()
+            return found
 
 
 class _FoundLater:
@@ -554,10 +556,10 @@ def _read_params(line: Line, values: Sequence[str], first: int) -> dict[str, Par
         param = _new(Param)
         param.line = line
         param._at = i
-        param._duration = param._integer = _UNSET
-        if name in SERVER_FLAGS:
+        opposite = _OPPOSITE.get(name)
+        if opposite is not None:  # a flag
             # On one line too, the last of a flag and its no- form wins (`check no-check`).
-            params.pop(name[3:] if name.startswith("no-") else "no-" + name, None)
+            params.pop(opposite, None)
             param.name = name
             param.value = param._value_word = None
             params[name] = param
@@ -589,8 +591,11 @@ def _param_at(name: str, value: str | None, line: Line, at: int) -> Param:
     param._at = at
     if value is None:
         param._value_word = None
-    param._duration = param._integer = _UNSET
     return param
+
+
+#: Each flag's opposite: ``no-check`` for ``check``, ``check`` for ``no-check``.
+_OPPOSITE = {name: name[3:] if name.startswith("no-") else "no-" + name for name in SERVER_FLAGS}
 
 
 # --- bind, routing and ACL lines -------------------------------------------------------------
