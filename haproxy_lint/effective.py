@@ -39,7 +39,7 @@ class Setting(BaseModel):
     #: The word holding the value (the duration of a timeout, the mode of ``mode``), if any.
     word: Optional[Word] = None
 
-    @property
+    @lazy  # (read by several rules for every proxy)
     def value(self) -> str | None:
         return self.word.value if self.word is not None else None
 
@@ -85,7 +85,7 @@ class Proxy(BaseModel):
         section = self.section
         return f"{section.kind} `{section.name}`" if section.name else section.kind
 
-    @property
+    @lazy  # (read by several rules for every proxy)
     def effective_mode(self) -> str:
         """``http`` or ``tcp`` (HAProxy's default)."""
         return self.mode.value if self.mode is not None and self.mode.value else "tcp"
@@ -141,11 +141,11 @@ class Proxy(BaseModel):
             return [], self.defaults is not None
         return owner.own(keyword), owner is not self
 
-    @property
+    @lazy  # (read by several rules for every proxy)
     def is_frontend(self) -> bool:
         return self.section.kind in ("frontend", "listen")
 
-    @property
+    @lazy  # (read by several rules for every proxy)
     def is_backend(self) -> bool:
         return self.section.kind in ("backend", "listen")
 
