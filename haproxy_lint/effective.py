@@ -18,7 +18,7 @@ from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _setattr, _trusted, lazy, paused_gc
+from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _new, _prepare, _setattr, lazy, paused_gc
 from .views import Acl, Bind, Param, Route, Server, _duration_ms
 
 __all__ = ["Chain", "Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
@@ -39,7 +39,7 @@ class Setting(BaseModel):
     #: The word holding the value (the duration of a timeout, the mode of ``mode``), if any.
     word: Optional[Word] = None
 
-    @property
+    @lazy  # (read by several rules for every proxy)
     def value(self) -> str | None:
         return self.word.value if self.word is not None else None
 
@@ -60,7 +60,7 @@ class Proxy(BaseModel):
     inherited ones.
     """
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True, defer_build=True, ignored_types=(lazy,))
 
     section: Section
     defaults: Optional[Proxy]
@@ -71,7 +71,7 @@ class Proxy(BaseModel):
     default_server: dict[str, Param]
     servers: list[Server]
 
-    @property
+    @lazy  # (rules ask for every proxy, many times)
     def kind(self) -> str:
         return self.section.kind
 
@@ -85,7 +85,7 @@ class Proxy(BaseModel):
         section = self.section
         return f"{section.kind} `{section.name}`" if section.name else section.kind
 
-    @property
+    @lazy  # (read by several rules for every proxy)
     def effective_mode(self) -> str:
         """``http`` or ``tcp`` (HAProxy's default)."""
         return self.mode.value if self.mode is not None and self.mode.value else "tcp"
@@ -141,11 +141,11 @@ class Proxy(BaseModel):
             return [], self.defaults is not None
         return owner.own(keyword), owner is not self
 
-    @property
+    @lazy  # (read by several rules for every proxy)
     def is_frontend(self) -> bool:
         return self.section.kind in ("frontend", "listen")
 
-    @property
+    @lazy  # (read by several rules for every proxy)
     def is_backend(self) -> bool:
         return self.section.kind in ("backend", "listen")
 
@@ -155,8 +155,8 @@ def proxy_facts(proxy: Proxy) -> dict[Hashable, Any]:
     rules ask for every proxy (its check option...): compute once, then read. One dict with
     :func:`nearest_in_chain`'s answers (whose keys are strings: use tuples), so that the
     proxy's own attributes stay few."""
-    memo: dict[Hashable, Any] | None = _memo(proxy, "_nearest")
-    if memo is None:
+    memo: dict[Hashable, Any] | None = getattr(proxy, "_nearest", None)  # (see _memo; inline:
+    if memo is None:  # rules ask tens of thousands of times on a large file)
         memo = {}
         _setattr(proxy, "_nearest", memo)
     return memo
@@ -176,6 +176,9 @@ def nearest_in_chain(proxy: Proxy, key: Hashable, test: Callable[[Proxy], bool])
     thousands of defaults, where a recursion would overflow the stack, and walking the chain
     again from each proxy would take quadratic time.
     """
+    memo = getattr(proxy, "_nearest", None)
+    if memo is not None and key in memo:  # (most calls: asked before, of this proxy)
+        return memo[key]  # type: ignore[no-any-return]
     walked: list[dict[Hashable, Any]] = []
     current: Proxy | None = proxy
     found: Proxy | None = None
@@ -274,21 +277,24 @@ class Chain:
     def proxy(self, section: Section) -> Proxy | None:
         """The effective settings of one proxy section of the configurations (``None`` for a
         section that is not one)."""
-        found = self.resolved.get(id(section))
+        resolved = self.resolved
+        key = id(section)
+        found = resolved.get(key)
         if found is not None:
             return found
-        if id(section) not in self.parent:
+        if key not in self.parent:
             return None
         # A loop, not a recursion: HAProxy accepts a chain of thousands of defaults.
-        todo: list[Section] = []
-        current: Section | None = section
-        while current is not None and id(current) not in self.resolved:
-            todo.append(current)
-            current = self.parent[id(current)][1]
-        for each in reversed(todo):
-            parent = self.parent[id(each)][1]
-            self.resolved[id(each)] = _resolve(each, self.resolved[id(parent)] if parent is not None else None)
-        return self.resolved[id(section)]
+        todo: list[tuple[int, Section, Section | None]] = []
+        while key not in resolved:
+            each, parent = self.parent[key]
+            todo.append((key, each, parent))
+            if parent is None:
+                break
+            key = id(parent)
+        for key, each, parent in reversed(todo):
+            found = resolved[key] = _resolve(each, resolved[id(parent)] if parent is not None else None)
+        return found
 
 
 def merge_params(base: dict[str, Param], new: dict[str, Param]) -> dict[str, Param]:
@@ -302,7 +308,18 @@ def merge_params(base: dict[str, Param], new: dict[str, Param]) -> dict[str, Par
 
 
 def _setting(line: Line, word: Word | None, inherited: bool = False) -> Setting:
-    return _trusted(Setting, {"line": line, "inherited": inherited, "word": word})
+    # built as haproxy_lint.model._trusted builds, the fields set here with no dict in between
+    setting = _new(Setting)
+    _setattr(setting, "line", line)
+    _setattr(setting, "inherited", inherited)
+    _setattr(setting, "word", word)
+    _setattr(setting, "__pydantic_fields_set__", _SETTING_FIELDS)
+    _setattr(setting, "__pydantic_extra__", None)
+    _setattr(setting, "__pydantic_private__", None)
+    return setting
+
+
+_SETTING_FIELDS = _prepare(Setting)
 
 
 def _inherited(setting: Setting) -> Setting:
@@ -338,7 +355,11 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
 
     for line in section.directives:
         keyword = line.keyword
-        if keyword == "timeout" or keyword in LEGACY_TIMEOUTS:
+        if keyword not in _READ:
+            continue
+        if keyword == "server" or keyword == "server-template":
+            servers.append(Server.from_line(line, default_server))
+        elif keyword == "timeout" or keyword in LEGACY_TIMEOUTS:
             words = line.words
             if keyword == "timeout":
                 if len(words) < 2:
@@ -370,26 +391,32 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
             # A server copies the default-server settings known when HAProxy reads its line:
             # a default-server line does not reach the servers above it.
             default_server = merge_params(default_server, Server.from_line(line).params)
-        elif keyword in ("server", "server-template"):
-            servers.append(Server.from_line(line, default_server))
 
-    # Built from lines already parsed: no validation needed (see haproxy_lint.model._trusted),
-    # and this runs once per proxy of a large file.
-    proxy: Proxy = _trusted(
-        Proxy,
-        {
-            "section": section,
-            "defaults": parent,
-            "mode": mode,
-            "timeouts": timeouts,
-            "options": options,
-            "log": log,
-            "default_server": default_server,
-            "servers": servers,
-        },
-    )
+    # Built from lines already parsed: no validation needed, and this runs once per proxy of a
+    # large file: built as haproxy_lint.model._trusted builds, the fields set here one by one.
+    proxy = _new(Proxy)
+    _setattr(proxy, "section", section)
+    _setattr(proxy, "defaults", parent)
+    _setattr(proxy, "mode", mode)
+    _setattr(proxy, "timeouts", timeouts)
+    _setattr(proxy, "options", options)
+    _setattr(proxy, "log", log)
+    _setattr(proxy, "default_server", default_server)
+    _setattr(proxy, "servers", servers)
+    _setattr(proxy, "__pydantic_fields_set__", _PROXY_FIELDS)
+    _setattr(proxy, "__pydantic_extra__", None)
+    _setattr(proxy, "__pydantic_private__", None)
     # The memos of nearest_in_chain, fold_chain and _handed_down: plain attributes beside the
     # fields (pydantic's private attributes would give every proxy a dict of its own).
-    for memo in ("_nearest", "_folded", "_handed_down"):
-        _setattr(proxy, memo, None)
+    _setattr(proxy, "_nearest", None)
+    _setattr(proxy, "_folded", None)
+    _setattr(proxy, "_handed_down", None)
     return proxy
+
+
+#: The keywords _resolve reads: any other line is passed over at the cost of one lookup (a
+#: large frontend has thousands of acl and use_backend lines).
+_READ = frozenset(
+    ["server", "server-template", "default-server", "timeout", *LEGACY_TIMEOUTS, "option", "no", "default", "mode", "log"]
+)
+_PROXY_FIELDS = _prepare(Proxy)

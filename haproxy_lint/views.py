@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Line, Word, _new, _Node, _trusted, lazy
+from .model import _PREPARED, Line, Word, _new, _Node, _prepare, _setattr, lazy
 
 __all__ = [
     "Acl",
@@ -142,6 +142,11 @@ class Address(BaseModel):
 
 def parse_address(text: str) -> Address:
     """Read an address the way HAProxy's ``str2sa_range()`` splits it (without resolving)."""
+    colon = text.find(":")
+    if colon > 0 and text.find(":", colon + 1) == -1 and "@" not in text and text[0] not in "/[":
+        # Most addresses: host:port, no prefix, one colon (the general case below gives the same)
+        host = text[:colon]
+        return _address(text, "", host, _intern(text[colon + 1 :]) or None, _host_kind(host, ""))
     prefix = ""
     rest = text
     at = text.find("@")
@@ -173,8 +178,21 @@ def parse_address(text: str) -> Address:
 
 def _address(raw: str, prefix: str, host: str, port: str | None, kind: AddressKind) -> Address:
     # Strings cut from a string and a kind from the list: nothing for pydantic to validate,
-    # and this runs once per server of a large file.
-    return _trusted(Address, {"raw": raw, "prefix": prefix, "host": host, "port": port, "kind": kind})
+    # and this runs once per server of a large file: built as _trusted builds, the fields set
+    # here with no dict in between.
+    address = _new(Address)
+    _setattr(address, "raw", raw)
+    _setattr(address, "prefix", prefix)
+    _setattr(address, "host", host)
+    _setattr(address, "port", port)
+    _setattr(address, "kind", kind)
+    _setattr(address, "__pydantic_fields_set__", _ADDRESS_FIELDS)
+    _setattr(address, "__pydantic_extra__", None)
+    _setattr(address, "__pydantic_private__", None)
+    return address
+
+
+_ADDRESS_FIELDS = _prepare(Address)
 
 
 def _host_kind(host: str, prefix: str) -> AddressKind:
@@ -202,8 +220,9 @@ class Param(_Node):
     A plain class with slots, as the tree's are (a large file has tens of thousands).
     """
 
-    # _at: the index of ``word`` among the line's words (see __getattr__)
-    __slots__ = ("name", "value", "word", "value_word", "line", "_at", "_duration", "_integer")
+    # _word, _value_word: the slots behind word and value_word (see _FoundLater); _at: the
+    # index of ``word`` among the line's words
+    __slots__ = ("name", "value", "_word", "_value_word", "line", "_at", "_duration", "_integer")
     _fields = _dumped = ("name", "value", "word", "value_word", "line")
 
     name: str
@@ -212,30 +231,15 @@ class Param(_Node):
     value_word: Word | None
     line: Line
     _at: int
+    _duration: int | None
+    _integer: int | None
 
     def __init__(self, name: str, value: str | None, word: Word, value_word: Word | None, line: Line) -> None:
         self.name = name
         self.value = value
-        self.word = word
-        self.value_word = value_word
+        self._word = word
+        self._value_word = value_word
         self.line = line
-        self._duration: Any = _UNSET
-        self._integer: Any = _UNSET
-
-    if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
-
-        def __getattr__(self, name: str) -> Any:
-            # Called only for a slot not set yet: the words of a parameter read from a line's
-            # values (Server.from_line), found when first asked for. A large file's server
-            # lines are then cut into words only for the servers a rule reports on.
-            if name == "word":
-                value = self.line.words[self._at]
-            elif name == "value_word":
-                value = self.line.words[self._at + 1]
-            else:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            setattr(self, name, value)
-            return value
 
     def _key(self) -> tuple[object, ...]:
         return (self.name, self.value, self.word, self.value_word, self.line)
@@ -248,19 +252,24 @@ class Param(_Node):
     def end(self) -> int:
         return (self.value_word or self.word).end
 
-    @property  # read by several rules for every server: computed once
+    # duration and integer: read by several rules for every server, computed once and kept in
+    # their slot (empty until then: a parameter is built with one store fewer each)
+
+    @property
     def duration(self) -> int | None:
         """The value as a duration in milliseconds (``None`` if absent or malformed)."""
-        found = self._duration
-        if found is _UNSET:
+        try:
+            return self._duration
+        except AttributeError:
             found = self._duration = _duration_ms(self.value) if self.value is not None else None
-        return found  # type: ignore[no-any-return]
+            return found
 
     @property
     def integer(self) -> int | None:
         """The value as an integer (``None`` if absent or not a number)."""
-        found = self._integer
-        if found is _UNSET:
+        try:
+            return self._integer
+        except AttributeError:
             found = None
             if self.value is not None:
                 try:
@@ -268,10 +277,38 @@ class Param(_Node):
                 except ValueError:
                     pass
             self._integer = found
-        return found  # type: ignore[no-any-return]
+            return found
 
 
-_UNSET: Any = object()
+class _FoundLater:
+    """A word of a parameter read from its line's values (Server.from_line), found among the
+    line's words when first read, then kept in its slot: a large file's server lines are cut
+    into words only for the servers a rule reports on. (A descriptor for these two: a
+    ``__getattr__`` would slow the reads of every attribute of every Param.)"""
+
+    __slots__ = ("slot", "offset")
+
+    def __init__(self, slot: Any, offset: int) -> None:
+        self.slot = slot
+        self.offset = offset
+
+    def __get__(self, param: Param | None, owner: type | None = None) -> Any:
+        if param is None:
+            return self
+        try:
+            return self.slot.__get__(param, owner)
+        except AttributeError:  # (an empty slot: a parameter of Server.from_line's)
+            word = param.line.words[param._at + self.offset]
+            self.slot.__set__(param, word)
+            return word
+
+    def __set__(self, param: Param, word: Word | None) -> None:
+        self.slot.__set__(param, word)
+
+
+if not TYPE_CHECKING:  # (for type checkers, the attributes are the annotated ones)
+    Param.word = _FoundLater(Param._word, 0)
+    Param.value_word = _FoundLater(Param._value_word, 1)
 
 
 ServerKind = Literal["server", "default-server", "server-template"]
@@ -309,23 +346,37 @@ class Server(BaseModel):
         plain = line.plain_values
         values: Sequence[str] = plain if plain is not None else line.values
         kind = line.keyword
+        # Built without validation, as _trusted builds (a large file has thousands of servers:
+        # the fields are set here one by one, in the class's order, with no dict in between);
+        # a word left out is found when read.
+        server = _new(cls)
+        _setattr(server, "kind", kind)
+        _setattr(server, "line", line)
         if kind == "default-server":
             first_param = 1
-            name = address = None
+            _setattr(server, "name", None)
+            _setattr(server, "name_word", None)
+            _setattr(server, "address", None)
+            _setattr(server, "address_word", None)
         else:
             first_param = 4 if kind == "server-template" else 3
-            name = values[1] if len(values) > 1 else None
-            address = values[first_param - 1] if len(values) >= first_param else None
-        # Built without validation (see _trusted); a word left out is found when read.
-        fields: dict[str, Any] = {"kind": kind, "line": line, "name": name}
-        if name is None:
-            fields["name_word"] = None
-        fields["address"] = parse_address(address) if address is not None else None
-        if address is None:
-            fields["address_word"] = None
-        fields["params"] = _read_params(line, values, first_param)
-        fields["inherited"] = inherited or {}
-        return _trusted(cls, fields)
+            n = len(values)
+            if n > 1:
+                _setattr(server, "name", values[1])
+            else:
+                _setattr(server, "name", None)
+                _setattr(server, "name_word", None)
+            if n >= first_param:
+                _setattr(server, "address", parse_address(values[first_param - 1]))
+            else:
+                _setattr(server, "address", None)
+                _setattr(server, "address_word", None)
+        _setattr(server, "params", _read_params(line, values, first_param))
+        _setattr(server, "inherited", inherited or {})
+        _setattr(server, "__pydantic_fields_set__", _PREPARED.get(cls) or _prepare(cls))
+        _setattr(server, "__pydantic_extra__", None)
+        _setattr(server, "__pydantic_private__", None)
+        return server
 
     if not TYPE_CHECKING:  # (for type checkers, the fields are the annotated ones)
 
@@ -359,23 +410,31 @@ class Server(BaseModel):
         inherited ones, less those a ``no-<name>`` on this line cancels."""
         own = self.params
         inherited = self.inherited
-        if not inherited:
-            return own
-        merged = {name: param for name, param in inherited.items() if name not in own and "no-" + name not in own}
-        if not merged:  # (a server line that sets all its defaults again: no dict of its own)
-            return own
-        merged.update(own)
+        merged = own
+        if inherited:
+            merged = {name: param for name, param in inherited.items() if name not in own and "no-" + name not in own}
+            if merged:
+                merged.update(own)
+            else:  # (a server line that sets all its defaults again: no dict of its own)
+                merged = own
+        # Rules call get() and has() hundreds of thousands of times on a large file: from now
+        # on this server's are the dict's own methods (instance attributes, found before the
+        # class's), answering with no Python call in between.
+        _setattr(self, "get", merged.get)
+        _setattr(self, "has", merged.__contains__)
         return merged
 
     def flag(self, name: str) -> Param | None:
         """The parameter that decides flag ``name``: ``name`` or ``no-name``, this line's over
         the inherited one (``None`` when neither is set). A ``no-`` result is a deliberate
         opt-out, such as ``no-check``."""
-        for params in (self.params, self.inherited):
-            found = params.get(name) or params.get("no-" + name)
-            if found is not None:
-                return found
-        return None
+        params = self.params
+        found = params.get(name) or params.get("no-" + name)
+        if found is None:
+            inherited = self.inherited
+            if inherited:
+                found = inherited.get(name) or inherited.get("no-" + name)
+        return found
 
     def has(self, flag: str) -> bool:
         """Whether the flag is effectively set (``check``, ``ssl``, ``backup``...)."""
@@ -457,6 +516,13 @@ class Server(BaseModel):
         return value.split(",") if value else []
 
 
+# Room in every server for the methods effective_params puts in place (see _prepare: a server
+# given two attributes its class's first instances never had would get a dict of its own,
+# some 600 bytes more each).
+_prepare(Server)
+_setattr(_new(Server), "get", None)
+_setattr(_new(Server), "has", None)
+
 #: The descriptor of a pydantic model's own ``__dict__`` (which Server wraps).
 _instance_dict: Any = BaseModel.__dict__["__dict__"]
 
@@ -486,15 +552,27 @@ def _read_params(line: Line, values: Sequence[str], first: int) -> dict[str, Par
     n = len(values)
     while i < n:
         name = values[i]
-        if name in SERVER_FLAGS:
+        # (_param_at inline: several parameters on each of thousands of lines)
+        param = _new(Param)
+        param.line = line
+        param._at = i
+        opposite = _OPPOSITE.get(name)
+        if opposite is not None:  # a flag
             # On one line too, the last of a flag and its no- form wins (`check no-check`).
-            params.pop(name[3:] if name.startswith("no-") else "no-" + name, None)
-            params[name] = _param_at(name, None, line, i)
+            params.pop(opposite, None)
+            param.name = name
+            param.value = param._value_word = None
+            params[name] = param
             i += 1
             continue
         if name.startswith("set-proxy-v2-tlv-fmt("):
             name = "set-proxy-v2-tlv-fmt"
-        params[name] = _param_at(name, values[i + 1] if i + 1 < n else None, line, i)
+        param.name = name
+        if i + 1 < n:
+            param.value = values[i + 1]
+        else:
+            param.value = param._value_word = None
+        params[name] = param
         i += 2
         if name == "source":
             # source <addr> [usesrc <addr>] [interface <name>]
@@ -512,9 +590,12 @@ def _param_at(name: str, value: str | None, line: Line, at: int) -> Param:
     param.line = line
     param._at = at
     if value is None:
-        param.value_word = None
-    param._duration = param._integer = _UNSET
+        param._value_word = None
     return param
+
+
+#: Each flag's opposite: ``no-check`` for ``check``, ``check`` for ``no-check``.
+_OPPOSITE = {name: name[3:] if name.startswith("no-") else "no-" + name for name in SERVER_FLAGS}
 
 
 # --- bind, routing and ACL lines -------------------------------------------------------------
