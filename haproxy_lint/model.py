@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS", "reuse_words"]
 
 #: Section keywords HAProxy knows, up to 3.2 and 3.4's healthcheck (spoe-* are the sections
-#: of a SPOE agent file). The grammar lists the same words.
+#: of a SPOE agent file). The parser reads a line that starts with one as a section header.
 SECTION_KINDS: frozenset[str] = frozenset(
     "global defaults frontend backend listen resolvers peers userlist mailers program "
     "http-errors ring cache log-forward log-profile fcgi-app namespace_list crt-store traces "
@@ -308,7 +308,7 @@ class Line(_Node):
         self.keyword = keyword
         self._parts: SplitLine | None = None
         self._words: tuple[Word, ...] | None = None
-        self._plain: Any = self  # not computed yet (None is an answer; see plain_values)
+        self._plain = _plain_values(text)
 
     def _key(self) -> tuple[object, ...]:
         return (self.kind, self.line, self.start, self.end, self.text, self.eol, self.depth)
@@ -384,12 +384,7 @@ class Line(_Node):
         """The words' values, cut cheaply, when the line holds no quote, escape or variable
         (most lines; a ``#`` ends the words there): None otherwise, when ``values`` must
         be read. Several rules walk every line; they share this one cut."""
-        values = self._plain
-        if values.__class__ is Line:
-            # not computed yet: this line's own (it holds itself), or those of an earlier line
-            # with the same text (the parser's, to keep one copy)
-            values = self._plain = _plain_values(self.text) if values is self else values.plain_values
-        return values  # type: ignore[no-any-return]  # (_plain is Any: it holds a line until computed)
+        return self._plain
 
     def raw_values(self) -> list[tuple[str, str]]:
         """Each word's raw text and value, as :attr:`words` has them, without making (or
@@ -470,6 +465,34 @@ class Line(_Node):
             if words[i].value == value:
                 return i
         return -1
+
+
+def _line(
+    kind: LineKind,
+    number: int,
+    start: int,
+    text: str,
+    eol: str,
+    depth: int,
+    keyword: str,
+    plain: tuple[str, ...] | None,
+    parts: SplitLine | None,
+) -> Line:
+    """A line as the parser makes it, with what it has read of the text already: the keyword,
+    the plain values (Line.plain_values) and, for a line with quotes, the parts. The parser
+    makes one per line of the file: no checks, no call of ``__init__``."""
+    line = _new(Line)
+    line.kind = kind
+    line.line = number
+    line.start = start
+    line.text = text
+    line.eol = eol
+    line.depth = depth
+    line.keyword = keyword
+    line._parts = parts
+    line._words = None
+    line._plain = plain
+    return line
 
 
 def _plain_values(text: str) -> tuple[str, ...] | None:
