@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_right
+from operator import attrgetter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from sys import intern as _intern
@@ -86,6 +87,7 @@ _RUNS = re.compile(r"[^ \t\x0b\x0c\r]+")
 _BLANKS = " \t\x0b\x0c\r"
 _BLANK_RUNS = re.compile(r"[ \t\x0b\x0c\r]+")
 _new = object.__new__
+_start = attrgetter("start")
 _setattr = object.__setattr__
 _Model = TypeVar("_Model", bound="BaseModel")
 
@@ -575,23 +577,28 @@ class Section(_Node):
                 found = index.get(line.keyword)
                 if found is None:
                     index[line.keyword] = line
-                elif isinstance(found, list):
+                elif found.__class__ is list:
                     found.append(line)
                 else:
-                    index[line.keyword] = [found, line]
+                    index[line.keyword] = [found, line]  # type: ignore[list-item]
         if len(keywords) == 1:
             found = index.get(keywords[0])
             if found is None:
                 return []
-            return list(found) if isinstance(found, list) else [found]
+            return found[:] if found.__class__ is list else [found]  # type: ignore[list-item]
         lines: list[Line] = []
+        kinds = 0
         for keyword in keywords:
             found = index.get(keyword)
-            if isinstance(found, list):
-                lines += found
-            elif found is not None:
-                lines.append(found)
-        return sorted(lines, key=lambda line: line.start)
+            if found is not None:
+                kinds += 1
+                if found.__class__ is list:
+                    lines += found
+                else:
+                    lines.append(found)  # type: ignore[arg-type]
+        if kinds > 1:  # (the lines of one keyword are in order already)
+            lines.sort(key=_start)
+        return lines
 
 
 #: Set by :mod:`haproxy_lint.index` when it is imported: how :attr:`Config.proxies` gets
