@@ -275,11 +275,16 @@ class Line(_Node):
     are let go once the words are made from them): most rules look at few lines closely, and
     a large file parses several times faster that way. ``to_text()`` prints the line back
     from those parts.
+
+    ``plain_values`` holds the words' values, cut cheaply when the line is made, if the line
+    holds no quote, escape or variable (most lines; a ``#`` ends the words there), and None
+    otherwise, when :attr:`values` must be read. Several rules walk every line and read them:
+    an attribute, not a property, as it is read hundreds of thousands of times on a large file.
     """
 
     # No ``end``: it is computed (start + text + eol), as a large file would keep an int object
     # for each line's end otherwise.
-    __slots__ = ("kind", "line", "start", "text", "eol", "depth", "keyword", "_parts", "_words", "_plain")
+    __slots__ = ("kind", "line", "start", "text", "eol", "depth", "keyword", "plain_values", "_parts", "_words")
     _fields = ("kind", "line", "start", "end", "text", "eol", "depth")
     _dumped = (*_fields, "words")
 
@@ -310,7 +315,7 @@ class Line(_Node):
         self.keyword = keyword
         self._parts: SplitLine | None = None
         self._words: tuple[Word, ...] | None = None
-        self._plain = _plain_values(text)
+        self.plain_values: tuple[str, ...] | None = _plain_values(text)
 
     def _key(self) -> tuple[object, ...]:
         return (self.kind, self.line, self.start, self.end, self.text, self.eol, self.depth)
@@ -380,13 +385,6 @@ class Line(_Node):
                 words = tuple(found)
             self._words = words
         return words
-
-    @property
-    def plain_values(self) -> tuple[str, ...] | None:
-        """The words' values, cut cheaply, when the line holds no quote, escape or variable
-        (most lines; a ``#`` ends the words there): None otherwise, when ``values`` must
-        be read. Several rules walk every line; they share this one cut."""
-        return self._plain
 
     def raw_values(self) -> list[tuple[str, str]]:
         """Each word's raw text and value, as :attr:`words` has them, without making (or
@@ -493,7 +491,7 @@ def _line(
     line.keyword = keyword
     line._parts = parts
     line._words = None
-    line._plain = plain
+    line.plain_values = plain
     return line
 
 

@@ -257,7 +257,7 @@ class _Builder:
                 if twin.kind == "section":
                     heads.append(len(lines))
                 # (a line's kind, keyword and values follow from its text)
-                append(_line(twin.kind, number, offset, twin.text, eol, depth, twin.keyword, twin._plain, twin._parts))
+                append(_line(twin.kind, number, offset, twin.text, eol, depth, twin.keyword, twin.plain_values, twin._parts))
             offset += len(text) + len(eol)
             number += 1
         if tail:
@@ -271,7 +271,7 @@ class _Builder:
             return
         if twin.kind == "section":
             self.heads.append(len(self.lines))
-        self.lines.append(_line(twin.kind, number, start, twin.text, eol, depth, twin.keyword, twin._plain, twin._parts))
+        self.lines.append(_line(twin.kind, number, start, twin.text, eol, depth, twin.keyword, twin.plain_values, twin._parts))
 
     def _fresh(self, text: str, eol: str, start: int, number: int, depth: int, kind: LineKind | None) -> None:
         """Read a line of a text not seen before; ``kind`` is given for conditional lines."""
