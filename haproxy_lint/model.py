@@ -284,7 +284,9 @@ class Line(_Node):
 
     # No ``end``: it is computed (start + text + eol), as a large file would keep an int object
     # for each line's end otherwise.
-    __slots__ = ("kind", "line", "start", "text", "eol", "depth", "keyword", "plain_values", "_parts", "_words")
+    # _pairs: raw_values()'s answer for a line without plain values, shared by the lines of
+    # the same text (the parser cuts it for a line with quotes, when it checks them)
+    __slots__ = ("kind", "line", "start", "text", "eol", "depth", "keyword", "plain_values", "_parts", "_words", "_pairs")
     _fields = ("kind", "line", "start", "end", "text", "eol", "depth")
     _dumped = (*_fields, "words")
 
@@ -315,6 +317,7 @@ class Line(_Node):
         self.keyword = keyword
         self._parts: SplitLine | None = None
         self._words: tuple[Word, ...] | None = None
+        self._pairs: tuple[tuple[str, str], ...] | None = None
         self.plain_values: tuple[str, ...] | None = _plain_values(text)
 
     def _key(self) -> tuple[object, ...]:
@@ -376,30 +379,26 @@ class Line(_Node):
                 if parts is None:
                     parts = split_line(text)
                 self._parts = None
-                # Interned as on plain lines: the words of these lines repeat too (option, "...").
-                quoting = _QUOTING.search(text) is not None
-                found = []
-                for raw, i in parts.words:
-                    raw = _intern(raw)
-                    found.append(_word(raw, _intern(unquote(raw)) if quoting else raw, start, i))
-                words = tuple(found)
+                pairs = self._pairs
+                if pairs is None:
+                    pairs = self._pairs = _raw_values(parts, text)
+                words = tuple([_word(raw, value, start, i) for (raw, value), (_, i) in zip(pairs, parts.words)])
             self._words = words
         return words
 
     def raw_values(self) -> list[tuple[str, str]]:
         """Each word's raw text and value, as :attr:`words` has them, without making (or
         keeping) the words: for a walk over many lines that reports on few of them."""
-        words = self._words
-        if words is not None:
-            return [(w.raw, w.value) for w in words]
-        plain = self.plain_values
-        if plain is not None:
-            return [(v, v) for v in plain]
-        parts = self._parts
-        raws = [raw for raw, _ in (parts if parts is not None else split_line(self.text)).words]
-        if _QUOTING.search(self.text) is None:
-            return [(raw, raw) for raw in raws]
-        return [(raw, _intern(unquote(raw))) for raw in raws]
+        pairs = self._pairs
+        if pairs is None:
+            words = self._words
+            if words is not None:
+                return [(w.raw, w.value) for w in words]
+            plain = self.plain_values
+            if plain is not None:
+                return [(v, v) for v in plain]
+            pairs = self._pairs = _raw_values(self._parts or split_line(self.text), self.text)
+        return list(pairs)
 
     @property
     def words_cut(self) -> bool:
@@ -477,9 +476,11 @@ def _line(
     keyword: str,
     plain: tuple[str, ...] | None,
     parts: SplitLine | None,
+    pairs: tuple[tuple[str, str], ...] | None = None,
 ) -> Line:
     """A line as the parser makes it, with what it has read of the text already: the keyword,
-    the plain values (Line.plain_values) and, for a line with quotes, the parts. The parser
+    the plain values (Line.plain_values) and, for a line with quotes, the parts and the raw
+    values (Line.raw_values). The parser
     makes one per line of the file: no checks, no call of ``__init__``."""
     line = _new(Line)
     line.kind = kind
@@ -492,7 +493,16 @@ def _line(
     line._parts = parts
     line._words = None
     line.plain_values = plain
+    line._pairs = pairs
     return line
+
+
+def _raw_values(parts: SplitLine, text: str) -> tuple[tuple[str, str], ...]:
+    """Each word's raw text and value (as Line.words has them) for a line cut into ``parts``.
+    Interned as on plain lines: the words of these lines repeat too (option, "...")."""
+    if _QUOTING.search(text) is None:
+        return tuple([(raw, raw) for raw in [_intern(raw) for raw, _ in parts.words]])
+    return tuple([(raw, _intern(unquote(raw))) for raw in [_intern(raw) for raw, _ in parts.words]])
 
 
 def _plain_values(text: str) -> tuple[str, ...] | None:

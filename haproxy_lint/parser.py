@@ -20,7 +20,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import ParseError
-from .model import _NOT_PLAIN, SECTION_KINDS, Config, Line, LineKind, Section, _line, _plain_values, paused_gc
+from .model import _NOT_PLAIN, SECTION_KINDS, Config, Line, LineKind, Section, _line, _plain_values, _raw_values, paused_gc
 from .words import first_value
 
 __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX_NESTED_CONDS"]
@@ -257,7 +257,7 @@ class _Builder:
                 if twin.kind == "section":
                     heads.append(len(lines))
                 # (a line's kind, keyword and values follow from its text)
-                append(_line(twin.kind, number, offset, twin.text, eol, depth, twin.keyword, twin.plain_values, twin._parts))
+                append(_line(twin.kind, number, offset, twin.text, eol, depth, twin.keyword, twin.plain_values, twin._parts, twin._pairs))
             offset += len(text) + len(eol)
             number += 1
         if tail:
@@ -271,7 +271,7 @@ class _Builder:
             return
         if twin.kind == "section":
             self.heads.append(len(self.lines))
-        self.lines.append(_line(twin.kind, number, start, twin.text, eol, depth, twin.keyword, twin.plain_values, twin._parts))
+        self.lines.append(_line(twin.kind, number, start, twin.text, eol, depth, twin.keyword, twin.plain_values, twin._parts, twin._pairs))
 
     def _fresh(self, text: str, eol: str, start: int, number: int, depth: int, kind: LineKind | None) -> None:
         """Read a line of a text not seen before; ``kind`` is given for conditional lines."""
@@ -309,8 +309,11 @@ class _Builder:
         # Only a quote can leave a line unreadable: cut such lines now to report it. The
         # parts are kept (and shared with the lines of the same text), for the rules that
         # read the words of every such line (Line.raw_values).
-        error = line.parts.error
+        parts = line.parts
+        error = parts.error
         if error is None:
+            # the lines of this text share their raw values too: cut them once
+            line._pairs = _raw_values(parts, text)
             self.seen[text] = line
             return
         column, message = error
