@@ -7,8 +7,9 @@ what fixes edit, and :meth:`Config.position` turns them into 1-based line and co
 
 The tree is plain Python (classes with ``__slots__``), not pydantic: a 40,000-line file makes
 40,000 lines and, when every line is cut, some 200,000 words, and a pydantic instance costs
-several times a plain one to build and to keep. A line keeps its text and offsets; its words
-and their spans are cut only when something asks for them, and kept. Treat the tree as
+several times a plain one to build and to keep. A line keeps its text, offsets, keyword and
+plain values (the parser's, shared by the lines of the same text); its words and their spans
+are cut only when something asks for them, and kept. Treat the tree as
 read-only: the parser is its only producer. The classes still take part in pydantic models
 (the views in :mod:`haproxy_lint.views` hold lines and words) and serialise as dicts.
 

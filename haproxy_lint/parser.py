@@ -1,8 +1,11 @@
 """Text -> lossless tree -> typed model.
 
-The Lark grammar (``grammar/haproxy.lark``) cuts the text into line tokens and checks the
-nesting of ``.if`` blocks; this module walks the resulting tree once, splits each line into
-words (:mod:`haproxy_lint.words`) and groups lines into sections.
+The Lark grammar (``grammar/haproxy.lark``) cuts the text into ``.if``/``.elif``/``.else``/
+``.endif`` lines and the runs of lines between them, and checks how the blocks nest; this
+module walks the resulting tree once, cuts the runs into lines (telling section headers and
+message lines from directives), reads each new line's keyword and plain values (a line of a
+text seen before shares them) and groups lines into sections. Words are cut when asked for
+(:mod:`haproxy_lint.words`).
 """
 
 from __future__ import annotations
