@@ -7,8 +7,9 @@ what fixes edit, and :meth:`Config.position` turns them into 1-based line and co
 
 The tree is plain Python (classes with ``__slots__``), not pydantic: a 40,000-line file makes
 40,000 lines and, when every line is cut, some 200,000 words, and a pydantic instance costs
-several times a plain one to build and to keep. A line keeps its text and offsets; its words
-and their spans are cut only when something asks for them, and kept. Treat the tree as
+several times a plain one to build and to keep. A line keeps its text, offsets, keyword and
+plain values (the parser's, shared by the lines of the same text); its words and their spans
+are cut only when something asks for them, and kept. Treat the tree as
 read-only: the parser is its only producer. The classes still take part in pydantic models
 (the views in :mod:`haproxy_lint.views` hold lines and words) and serialise as dicts.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_right
+from operator import attrgetter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from sys import intern as _intern
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["Config", "Line", "LineKind", "Section", "Word", "PROXY_KINDS", "SECTION_KINDS", "reuse_words"]
 
 #: Section keywords HAProxy knows, up to 3.2 and 3.4's healthcheck (spoe-* are the sections
-#: of a SPOE agent file). The grammar lists the same words.
+#: of a SPOE agent file). The parser reads a line that starts with one as a section header.
 SECTION_KINDS: frozenset[str] = frozenset(
     "global defaults frontend backend listen resolvers peers userlist mailers program "
     "http-errors ring cache log-forward log-profile fcgi-app namespace_list crt-store traces "
@@ -86,6 +88,7 @@ _RUNS = re.compile(r"[^ \t\x0b\x0c\r]+")
 _BLANKS = " \t\x0b\x0c\r"
 _BLANK_RUNS = re.compile(r"[ \t\x0b\x0c\r]+")
 _new = object.__new__
+_start = attrgetter("start")
 _setattr = object.__setattr__
 _Model = TypeVar("_Model", bound="BaseModel")
 
@@ -273,11 +276,18 @@ class Line(_Node):
     are let go once the words are made from them): most rules look at few lines closely, and
     a large file parses several times faster that way. ``to_text()`` prints the line back
     from those parts.
+
+    ``plain_values`` holds the words' values, cut cheaply when the line is made, if the line
+    holds no quote, escape or variable (most lines; a ``#`` ends the words there), and None
+    otherwise, when :attr:`values` must be read. Several rules walk every line and read them:
+    an attribute, not a property, as it is read hundreds of thousands of times on a large file.
     """
 
     # No ``end``: it is computed (start + text + eol), as a large file would keep an int object
     # for each line's end otherwise.
-    __slots__ = ("kind", "line", "start", "text", "eol", "depth", "keyword", "_parts", "_words", "_plain")
+    # _pairs: raw_values()'s answer for a line without plain values, shared by the lines of
+    # the same text (the parser cuts it for a line with quotes, when it checks them)
+    __slots__ = ("kind", "line", "start", "text", "eol", "depth", "keyword", "plain_values", "_parts", "_words", "_pairs")
     _fields = ("kind", "line", "start", "end", "text", "eol", "depth")
     _dumped = (*_fields, "words")
 
@@ -308,7 +318,8 @@ class Line(_Node):
         self.keyword = keyword
         self._parts: SplitLine | None = None
         self._words: tuple[Word, ...] | None = None
-        self._plain: Any = self  # not computed yet (None is an answer; see plain_values)
+        self._pairs: tuple[tuple[str, str], ...] | None = None
+        self.plain_values: tuple[str, ...] | None = _plain_values(text)
 
     def _key(self) -> tuple[object, ...]:
         return (self.kind, self.line, self.start, self.end, self.text, self.eol, self.depth)
@@ -369,42 +380,26 @@ class Line(_Node):
                 if parts is None:
                     parts = split_line(text)
                 self._parts = None
-                # Interned as on plain lines: the words of these lines repeat too (option, "...").
-                quoting = _QUOTING.search(text) is not None
-                found = []
-                for raw, i in parts.words:
-                    raw = _intern(raw)
-                    found.append(_word(raw, _intern(unquote(raw)) if quoting else raw, start, i))
-                words = tuple(found)
+                pairs = self._pairs
+                if pairs is None:
+                    pairs = self._pairs = _raw_values(parts, text)
+                words = tuple([_word(raw, value, start, i) for (raw, value), (_, i) in zip(pairs, parts.words)])
             self._words = words
         return words
-
-    @property
-    def plain_values(self) -> tuple[str, ...] | None:
-        """The words' values, cut cheaply, when the line holds no quote, escape or variable
-        (most lines; a ``#`` ends the words there): None otherwise, when ``values`` must
-        be read. Several rules walk every line; they share this one cut."""
-        values = self._plain
-        if values.__class__ is Line:
-            # not computed yet: this line's own (it holds itself), or those of an earlier line
-            # with the same text (the parser's, to keep one copy)
-            values = self._plain = _plain_values(self.text) if values is self else values.plain_values
-        return values  # type: ignore[no-any-return]  # (_plain is Any: it holds a line until computed)
 
     def raw_values(self) -> list[tuple[str, str]]:
         """Each word's raw text and value, as :attr:`words` has them, without making (or
         keeping) the words: for a walk over many lines that reports on few of them."""
-        words = self._words
-        if words is not None:
-            return [(w.raw, w.value) for w in words]
-        plain = self.plain_values
-        if plain is not None:
-            return [(v, v) for v in plain]
-        parts = self._parts
-        raws = [raw for raw, _ in (parts if parts is not None else split_line(self.text)).words]
-        if _QUOTING.search(self.text) is None:
-            return [(raw, raw) for raw in raws]
-        return [(raw, _intern(unquote(raw))) for raw in raws]
+        pairs = self._pairs
+        if pairs is None:
+            words = self._words
+            if words is not None:
+                return [(w.raw, w.value) for w in words]
+            plain = self.plain_values
+            if plain is not None:
+                return [(v, v) for v in plain]
+            pairs = self._pairs = _raw_values(self._parts or split_line(self.text), self.text)
+        return list(pairs)
 
     @property
     def words_cut(self) -> bool:
@@ -470,6 +465,45 @@ class Line(_Node):
             if words[i].value == value:
                 return i
         return -1
+
+
+def _line(
+    kind: LineKind,
+    number: int,
+    start: int,
+    text: str,
+    eol: str,
+    depth: int,
+    keyword: str,
+    plain: tuple[str, ...] | None,
+    parts: SplitLine | None,
+    pairs: tuple[tuple[str, str], ...] | None = None,
+) -> Line:
+    """A line as the parser makes it, with what it has read of the text already: the keyword,
+    the plain values (Line.plain_values) and, for a line with quotes, the parts and the raw
+    values (Line.raw_values). The parser
+    makes one per line of the file: no checks, no call of ``__init__``."""
+    line = _new(Line)
+    line.kind = kind
+    line.line = number
+    line.start = start
+    line.text = text
+    line.eol = eol
+    line.depth = depth
+    line.keyword = keyword
+    line._parts = parts
+    line._words = None
+    line.plain_values = plain
+    line._pairs = pairs
+    return line
+
+
+def _raw_values(parts: SplitLine, text: str) -> tuple[tuple[str, str], ...]:
+    """Each word's raw text and value (as Line.words has them) for a line cut into ``parts``.
+    Interned as on plain lines: the words of these lines repeat too (option, "...")."""
+    if _QUOTING.search(text) is None:
+        return tuple([(raw, raw) for raw in [_intern(raw) for raw, _ in parts.words]])
+    return tuple([(raw, _intern(unquote(raw))) for raw in [_intern(raw) for raw, _ in parts.words]])
 
 
 def _plain_values(text: str) -> tuple[str, ...] | None:
@@ -552,23 +586,28 @@ class Section(_Node):
                 found = index.get(line.keyword)
                 if found is None:
                     index[line.keyword] = line
-                elif isinstance(found, list):
+                elif found.__class__ is list:
                     found.append(line)
                 else:
-                    index[line.keyword] = [found, line]
+                    index[line.keyword] = [found, line]  # type: ignore[list-item]
         if len(keywords) == 1:
             found = index.get(keywords[0])
             if found is None:
                 return []
-            return list(found) if isinstance(found, list) else [found]
+            return found[:] if found.__class__ is list else [found]  # type: ignore[list-item]
         lines: list[Line] = []
+        kinds = 0
         for keyword in keywords:
             found = index.get(keyword)
-            if isinstance(found, list):
-                lines += found
-            elif found is not None:
-                lines.append(found)
-        return sorted(lines, key=lambda line: line.start)
+            if found is not None:
+                kinds += 1
+                if found.__class__ is list:
+                    lines += found
+                else:
+                    lines.append(found)  # type: ignore[arg-type]
+        if kinds > 1:  # (the lines of one keyword are in order already)
+            lines.sort(key=_start)
+        return lines
 
 
 #: Set by :mod:`haproxy_lint.index` when it is imported: how :attr:`Config.proxies` gets

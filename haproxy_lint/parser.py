@@ -1,8 +1,11 @@
 """Text -> lossless tree -> typed model.
 
-The Lark grammar (``grammar/haproxy.lark``) cuts the text into line tokens and checks the
-nesting of ``.if`` blocks; this module walks the resulting tree once, splits each line into
-words (:mod:`haproxy_lint.words`) and groups lines into sections.
+The Lark grammar (``grammar/haproxy.lark``) cuts the text into ``.if``/``.elif``/``.else``/
+``.endif`` lines and the runs of lines between them, and checks how the blocks nest; this
+module walks the resulting tree once, cuts the runs into lines (telling section headers and
+message lines from directives), reads each new line's keyword and plain values (a line of a
+text seen before shares them) and groups lines into sections. Words are cut when asked for
+(:mod:`haproxy_lint.words`).
 """
 
 from __future__ import annotations
@@ -11,15 +14,18 @@ import hashlib
 import os
 import re
 import stat
+from sys import intern as _intern
 from functools import lru_cache
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from importlib.resources import files
 
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
 from .errors import ParseError
-from .model import Config, Line, LineKind, Section, paused_gc
+from .model import _NOT_PLAIN, SECTION_KINDS, Config, Line, LineKind, Section, _line, _plain_values, _raw_values, paused_gc
+from .words import first_value
+
+if TYPE_CHECKING:  # (Lark is imported when a text has conditional blocks: most have none)
+    from lark import Lark, Token, Tree
+    from lark.exceptions import UnexpectedInput
 
 __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX_NESTED_CONDS"]
 
@@ -28,23 +34,21 @@ __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX
 #: blocks too, as HAProxy counts it.
 MAX_NESTED_CONDS = 100
 
-_KIND_OF_TOKEN: dict[str, LineKind] = {
-    "SECTION": "section",
-    "DIRECTIVE": "directive",
-    "MESSAGE": "message",
-    "COMMENT": "comment",
-    "BLANK": "blank",
-    "IF": "if",
-    "ELIF": "elif",
-    "ELSE": "else",
-    "ENDIF": "endif",
-}
-_COND_KINDS = frozenset({"if", "elif", "else", "endif"})
+_KIND_OF_TOKEN: dict[str, LineKind] = {"IF": "if", "ELIF": "elif", "ELSE": "else", "ENDIF": "endif"}
 _BLANKS = " \t\x0b\x0c\r"
+_MESSAGES = frozenset({".diag", ".notice", ".warning", ".alert"})
+#: The first words that may open a section or make a message line (the grammar's other tokens
+#: before issue 14): only such a line is matched against _HEADING.
+_HEADINGS = SECTION_KINDS | _MESSAGES
+# As HAProxy reads a line: the keyword itself, not quoted, after blanks (no CR) and followed by
+# a blank, a '#' or the end.
+_HEADING = re.compile(r"[ \t\x0b\x0c]*[^ \t\x0b\x0c\r#\"'\\]+(?:[ \t\x0b\x0c\r#]|\Z)")
 
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
+    from lark import Lark
+
     grammar = files("haproxy_lint.grammar").joinpath("haproxy.lark").read_text(encoding="utf-8")
     options = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
     # Building the LALR tables costs more than linting a small file; Lark can keep them in a
@@ -95,16 +99,24 @@ def parse(text: str, path: str | os.PathLike[str] | None = None, *, strict: bool
     name = os.fspath(path) if path is not None else None
     if "\0" in text:
         raise _nul_error(text, name)
-    if text.count(".if") >= MAX_NESTED_CONDS:  # (fewer cannot nest that deep: no need to look)
+    ifs = text.count(".if")
+    if ifs >= MAX_NESTED_CONDS:  # (fewer cannot nest that deep: no need to look)
         deep = _first_too_deep(text)
         if deep is not None:  # found before the grammar builds a tree thousands of levels deep
             raise _deep_error(text, deep, name)
     with paused_gc():
-        try:
-            tree = _lark().parse(text)
-        except UnexpectedInput as exc:
-            raise _structure_error(text, exc, name) from None
-        config = _Builder(text, name).build(tree)
+        if ifs or ".el" in text or ".endif" in text:
+            from lark.exceptions import UnexpectedInput
+
+            try:
+                tree = _lark().parse(text)
+            except UnexpectedInput as exc:
+                raise _structure_error(text, exc, name) from None
+            config = _Builder(text, name).build(tree.children)
+        else:
+            # No conditional-block line: the grammar has nothing to check, and would give a
+            # BOM and one run of lines (see the grammar's LINES).
+            config = _Builder(text, name).build_plain()
     if strict and config.errors:
         raise config.errors[0]
     return config
@@ -200,104 +212,133 @@ class _Builder:
         self.errors: list[ParseError] = []
         self.bom = ""
         # A line of each text read so far (without a quote left open): a later line with the
-        # same text shares its text, keyword and plain values (Line.plain_values). Most of a
-        # large file's backends repeat the same lines.
+        # same text shares its text, kind, keyword and plain values (Line.plain_values). Most
+        # of a large file's backends repeat the same lines.
         self.seen: dict[str, Line] = {}
+        # Where the section headers are in ``lines``.
+        self.heads: list[int] = []
 
-    def build(self, tree: Tree[Token]) -> Config:
-        self._walk(tree.children, 0)
-        sections, preamble = _group(self.lines)
+    def build(self, children: list[Tree[Token] | Token]) -> Config:
+        """The configuration from the grammar's tree (its ``children``)."""
+        self._walk(children, 0)
+        return self._config()
+
+    def build_plain(self) -> Config:
+        """The configuration from a text without conditional-block lines, without the grammar."""
+        text = self.text
+        if text.startswith("\ufeff"):
+            self.bom = "\ufeff"
+        if len(text) > len(self.bom):
+            self._lines(text[len(self.bom) :], len(self.bom), 1, 0)
+        return self._config()
+
+    def _config(self) -> Config:
+        sections, preamble = _group(self.lines, self.heads)
         return Config(self.path, self.bom, tuple(self.lines), tuple(sections), tuple(preamble), tuple(self.errors))
 
     def _walk(self, children: list[Tree[Token] | Token], depth: int) -> None:
         for child in children:
-            if not isinstance(child, Token):  # a cond_block
+            if not isinstance(child, str):  # a cond_block (a Token is a str)
                 if depth + 1 >= MAX_NESTED_CONDS:  # (so this recursion stays shallow)
-                    raise _too_deep(cast(Token, child.children[0]), self.path)
+                    raise _too_deep(cast("Token", child.children[0]), self.path)
                 self._walk(child.children, depth + 1)
             elif child.type == "LINES":
-                self._plain_lines(child, depth)
+                self._lines(child.value, child.start_pos or 0, child.line or 1, depth)
             elif child.type == "BOM":
                 self.bom = child.value
             else:
-                kind = _KIND_OF_TOKEN[child.type]
                 # .if/.elif/.else/.endif lines sit at the depth of the block that holds them.
-                line_depth = depth - 1 if kind in _COND_KINDS else depth
-                self._add(child.value, child.start_pos or 0, child.line or 1, kind, line_depth)
+                raw = child.value
+                eol = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
+                self._one(raw[: len(raw) - len(eol)], eol, child.start_pos or 0, child.line or 1, depth - 1, _KIND_OF_TOKEN[child.type])
 
-    def _plain_lines(self, token: Token, depth: int) -> None:
-        """Cut a run of ordinary lines into directive, comment and blank lines.
+    def _lines(self, value: str, offset: int, number: int, depth: int) -> None:
+        """Cut a run of lines (from ``offset``, line ``number`` of the text) into directive,
+        section, message, comment and blank lines.
 
         This loop runs once per line of the file: it is kept flat on purpose (see the module
-        docstring of haproxy_lint.model on speed).
+        docstring of haproxy_lint.model on speed). A line whose text was seen before takes
+        what was read of that one; only the others are read (_fresh).
         """
         lines = self.lines
-        new = Line
+        append = lines.append
+        heads = self.heads
         seen = self.seen
-        offset: int = token.start_pos or 0  # (never None: the grammar keeps positions)
-        number: int = token.line or 1
-        pieces = token.value.split("\n")
-        last = len(pieces) - 1
-        for index, text in enumerate(pieces):
-            if index == last:
-                if not text:
-                    break
-                eol = ""
-            elif text.endswith("\r"):
-                text = text[:-1]
-                eol = "\r\n"
+        pieces = value.split("\n")
+        tail = pieces.pop()  # what follows the last line ending: "", or a last line without one
+        cr = "\r" in value
+        eol = "\n"
+        for text in pieces:
+            if cr:
+                if text.endswith("\r"):
+                    text = text[:-1]
+                    eol = "\r\n"
+                else:
+                    eol = "\n"
+            twin = seen.get(text)
+            if twin is None:
+                self._fresh(text, eol, offset, number, depth, None)
             else:
-                eol = "\n"
+                if twin.kind == "section":
+                    heads.append(len(lines))
+                # (a line's kind, keyword and values follow from its text)
+                append(_line(twin.kind, number, offset, twin.text, eol, depth, twin.keyword, twin.plain_values, twin._parts, twin._pairs))
+            offset += len(text) + len(eol)
+            number += 1
+        if tail:
+            self._one(tail, "", offset, number, depth, None)
+
+    def _one(self, text: str, eol: str, start: int, number: int, depth: int, kind: LineKind | None) -> None:
+        """One line, as the loop of _lines reads it; ``kind`` is given for conditional lines."""
+        twin = self.seen.get(text)
+        if twin is None or (kind is not None and twin.kind != kind):
+            self._fresh(text, eol, start, number, depth, kind)
+            return
+        if twin.kind == "section":
+            self.heads.append(len(self.lines))
+        self.lines.append(_line(twin.kind, number, start, twin.text, eol, depth, twin.keyword, twin.plain_values, twin._parts, twin._pairs))
+
+    def _fresh(self, text: str, eol: str, start: int, number: int, depth: int, kind: LineKind | None) -> None:
+        """Read a line of a text not seen before; ``kind`` is given for conditional lines."""
+        values: tuple[str, ...] | None = ()
+        if kind is not None:
+            keyword = _intern(first_value(text))
+            values = _plain_values(text)
+        else:
             first = text.lstrip(_BLANKS)[:1]
-            kind: LineKind
             if first == "#":
                 kind = "comment"
                 keyword = ""
+                # what _plain_values gives a line of blanks and a comment, in one search
+                values = None if _NOT_PLAIN.search(text) is not None else ()
             elif not first:
                 kind = "blank"
                 keyword = ""
             else:
+                # The values are read now: every rule's walk reads them, and the keyword is
+                # the first (unless a quote, an escape or a variable leaves them to the words).
+                values = _plain_values(text)
+                keyword = values[0] if values is not None else _intern(first_value(text))
                 kind = "directive"
-                keyword = None
-                if '"' in text or "'" in text:
-                    self._add(text + eol, offset, number, kind, depth)
-                    offset += len(text) + len(eol)
-                    number += 1
-                    continue
-            twin = seen.get(text)
-            if twin is None or twin.kind != kind:
-                line = seen[text] = new(kind, number, offset, offset + len(text) + len(eol), text, eol, depth, keyword)
-            else:
-                line = new(kind, number, offset, offset + len(text) + len(eol), twin.text, eol, depth, twin.keyword)
-                line._plain = twin
-            lines.append(line)
-            offset += len(text) + len(eol)
-            number += 1
-
-    def _add(self, raw: str, start: int, number: int, kind: LineKind, depth: int) -> None:
-        if raw.endswith("\n"):
-            eol = "\r\n" if raw.endswith("\r\n") else "\n"
-            text = raw[: -len(eol)]
-        else:
-            eol = ""
-            text = raw
-        twin = self.seen.get(text)
-        if twin is not None and twin.kind == kind:
-            line = Line(kind, number, start, start + len(raw), twin.text, eol, depth, twin.keyword)
-            line._plain = twin
-            line._parts = twin._parts  # (a quoted line's: they hold no offsets of the file)
-            self.lines.append(line)
-            return
-        line = Line(kind, number, start, start + len(raw), text, eol, depth)
+                if keyword in _HEADINGS and _HEADING.match(text) is not None:
+                    if keyword in _MESSAGES:
+                        kind = "message"
+                    else:
+                        kind = "section"
+                        self.heads.append(len(self.lines))
+        line = _line(kind, number, start, text, eol, depth, keyword, values, None)
         self.lines.append(line)
-        if kind == "comment" or kind == "blank" or ('"' not in text and "'" not in text):
+        if values is not None or kind == "blank" or ('"' not in text and "'" not in text):
             self.seen[text] = line
             return
         # Only a quote can leave a line unreadable: cut such lines now to report it. The
         # parts are kept (and shared with the lines of the same text), for the rules that
         # read the words of every such line (Line.raw_values).
-        error = line.parts.error
+        parts = line.parts
+        error = parts.error
         if error is None:
+            # the lines of this text share their raw values too: cut them once
+            line._pairs = _raw_values(parts, text)
             self.seen[text] = line
             return
         column, message = error
@@ -312,38 +353,27 @@ class _Builder:
         )
 
 
-def _group(lines: list[Line]) -> tuple[list[Section], list[Line]]:
-    """Group lines into sections: a section runs from its header to the next header."""
+def _group(lines: list[Line], heads: list[int]) -> tuple[list[Section], list[Line]]:
+    """Group lines into sections: a section runs from its header (at ``heads``) to the next."""
     sections: list[Section] = []
-    preamble: list[Line] = []
-    header: Line | None = None
-    body: list[Line] = []
-
-    def close() -> None:
-        if header is None:
-            return
-        words = header.words
-        name = words[1].value if len(words) > 1 and words[1].value != "from" else None
+    ends = heads[1:]
+    ends.append(len(lines))
+    for head, end in zip(heads, ends):
+        header = lines[head]
+        values = header.plain_values
+        if values is None:
+            values = tuple(header.values)
+        name = values[1] if len(values) > 1 and values[1] != "from" else None
         from_name = None
-        i = header.find("from")
-        if i != -1 and i + 1 < len(words) and i <= 2:
-            from_name = words[i + 1].value
+        if "from" in values[1:3]:
+            i = values.index("from", 1)
+            if i + 1 < len(values):
+                from_name = values[i + 1]
+        body = lines[head + 1 : end]
         sections.append(
-            Section(
-                header.keyword, name, from_name, header, tuple(body), tuple([line for line in body if line.kind == "directive"])
-            )
+            Section(header.keyword, name, from_name, header, tuple(body), tuple([line for line in body if line.kind == "directive"]))
         )
-
-    for line in lines:
-        if line.kind == "section":
-            close()
-            header, body = line, []
-        elif header is None:
-            if line.kind == "directive":
-                preamble.append(line)
-        else:
-            body.append(line)
-    close()
+    preamble = [line for line in lines[: heads[0] if heads else len(lines)] if line.kind == "directive"]
     return sections, preamble
 
 
@@ -401,6 +431,8 @@ def _first_too_deep(text: str) -> tuple[int, int, str, int] | None:
 def _deep_error(text: str, deep: tuple[int, int, str, int], path: str | None) -> ParseError:
     """The too-deep ``.if``, unless the structure breaks before it: HAProxy reads line by line
     and reports whichever comes first (a block never closed comes at the end, so after)."""
+    from lark.exceptions import UnexpectedInput, UnexpectedToken
+
     line, column, source, end = deep
     try:
         _lark().parse(text[:end])  # cannot succeed: the blocks up to there are not closed
@@ -414,6 +446,8 @@ def _deep_error(text: str, deep: tuple[int, int, str, int], path: str | None) ->
 
 def _structure_error(text: str, exc: UnexpectedInput, path: str | None) -> ParseError:
     """Turn Lark's complaint about ``.if`` nesting into a message about the config."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
         token = exc.token
         word = token.value.strip().split(None, 1)[0] if token.value.strip() else token.type

@@ -99,6 +99,8 @@ class Context:
         # Shared by the contexts of one lint run (one per file), dropped when the run ends.
         self._run_cache: dict[Hashable, object] = {} if run_cache is None else run_cache
         self._index: Index | None = None  # the run's (see index), kept here once asked
+        self._target: str | None = None  # the settings' target version, as last read (version)
+        self._version = (0, 0)
 
     def memo(self, key: Hashable, compute: Callable[[], T], *, per_file: bool = True) -> T:
         """``compute()``, once per lint run (and per file unless ``per_file`` is false).
@@ -117,7 +119,13 @@ class Context:
     @property
     def version(self) -> tuple[int, int]:
         """The target HAProxy version as ``(major, minor)``."""
-        return self.settings.version
+        # Rules ask at every line they look at, and Settings.version reads the string anew:
+        # kept while the target stays the same (settings are a mutable model).
+        target = self.settings.target_version
+        if target is not self._target:
+            self._version = self.settings.version
+            self._target = target
+        return self._version
 
     @property
     def index(self) -> Index:

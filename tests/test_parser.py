@@ -135,6 +135,31 @@ def test_a_keyword_that_only_starts_like_a_section_is_a_directive():
     assert [d.keyword for d in config.sections[0].directives] == ["backends", "global-thing"]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("backend b\n", "section"),
+        ("\t backend\n", "section"),
+        ("backend\rb\n", "section"),  # a CR is a blank after the keyword...
+        ("\rbackend b\n", "directive"),  # ...not before it (HAProxy's indent is " \t\v\f")
+        ("backend\x0cb\n", "section"),
+        ('"backend" b\n', "directive"),  # a quoted keyword is no section keyword
+        ('backend"" b\n', "directive"),
+        ("back\\end b\n", "directive"),
+        ("backend", "section"),  # the last line, without a line ending
+        (".diag x\n", "message"),
+        ("  .notice#x\n", "message"),
+        (".diagx\n", "directive"),
+        ("'.alert' x\n", "directive"),
+    ],
+)
+def test_section_headers_and_messages_are_told_from_directives_as_haproxy_does(text, kind):
+    config = parse(text)
+    assert config.lines[0].kind == kind
+    assert len(config.sections) == (kind == "section")
+    assert config.to_text() == text
+
+
 def test_every_section_keyword_up_to_3_2():
     kinds = (
         "global defaults frontend backend listen resolvers peers userlist mailers program "
