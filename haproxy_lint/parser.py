@@ -16,16 +16,15 @@ import re
 import stat
 from sys import intern as _intern
 from functools import lru_cache
-from typing import TYPE_CHECKING, cast
+from typing import cast
 from importlib.resources import files
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import ParseError
 from .model import _NOT_PLAIN, SECTION_KINDS, Config, Line, LineKind, Section, _line, _plain_values, _raw_values, paused_gc
 from .words import first_value
-
-if TYPE_CHECKING:  # (Lark is imported when a text has conditional blocks: most have none)
-    from lark import Lark, Token, Tree
-    from lark.exceptions import UnexpectedInput
 
 __all__ = ["parse", "read_text", "parse_file", "read_bytes", "decode_text", "MAX_NESTED_CONDS"]
 
@@ -47,8 +46,6 @@ _HEADING = re.compile(r"[ \t\x0b\x0c]*[^ \t\x0b\x0c\r#\"'\\]+(?:[ \t\x0b\x0c\r#]
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    from lark import Lark
-
     grammar = files("haproxy_lint.grammar").joinpath("haproxy.lark").read_text(encoding="utf-8")
     options = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
     # Building the LALR tables costs more than linting a small file; Lark can keep them in a
@@ -99,24 +96,16 @@ def parse(text: str, path: str | os.PathLike[str] | None = None, *, strict: bool
     name = os.fspath(path) if path is not None else None
     if "\0" in text:
         raise _nul_error(text, name)
-    ifs = text.count(".if")
-    if ifs >= MAX_NESTED_CONDS:  # (fewer cannot nest that deep: no need to look)
+    if text.count(".if") >= MAX_NESTED_CONDS:  # (fewer cannot nest that deep: no need to look)
         deep = _first_too_deep(text)
         if deep is not None:  # found before the grammar builds a tree thousands of levels deep
             raise _deep_error(text, deep, name)
     with paused_gc():
-        if ifs or ".el" in text or ".endif" in text:
-            from lark.exceptions import UnexpectedInput
-
-            try:
-                tree = _lark().parse(text)
-            except UnexpectedInput as exc:
-                raise _structure_error(text, exc, name) from None
-            config = _Builder(text, name).build(tree.children)
-        else:
-            # No conditional-block line: the grammar has nothing to check, and would give a
-            # BOM and one run of lines (see the grammar's LINES).
-            config = _Builder(text, name).build_plain()
+        try:
+            tree = _lark().parse(text)
+        except UnexpectedInput as exc:
+            raise _structure_error(text, exc, name) from None
+        config = _Builder(text, name).build(tree)
     if strict and config.errors:
         raise config.errors[0]
     return config
@@ -218,32 +207,19 @@ class _Builder:
         # Where the section headers are in ``lines``.
         self.heads: list[int] = []
 
-    def build(self, children: list[Tree[Token] | Token]) -> Config:
-        """The configuration from the grammar's tree (its ``children``)."""
-        self._walk(children, 0)
-        return self._config()
-
-    def build_plain(self) -> Config:
-        """The configuration from a text without conditional-block lines, without the grammar."""
-        text = self.text
-        if text.startswith("\ufeff"):
-            self.bom = "\ufeff"
-        if len(text) > len(self.bom):
-            self._lines(text[len(self.bom) :], len(self.bom), 1, 0)
-        return self._config()
-
-    def _config(self) -> Config:
+    def build(self, tree: Tree[Token]) -> Config:
+        self._walk(tree.children, 0)
         sections, preamble = _group(self.lines, self.heads)
         return Config(self.path, self.bom, tuple(self.lines), tuple(sections), tuple(preamble), tuple(self.errors))
 
     def _walk(self, children: list[Tree[Token] | Token], depth: int) -> None:
         for child in children:
-            if not isinstance(child, str):  # a cond_block (a Token is a str)
+            if not isinstance(child, Token):  # a cond_block
                 if depth + 1 >= MAX_NESTED_CONDS:  # (so this recursion stays shallow)
-                    raise _too_deep(cast("Token", child.children[0]), self.path)
+                    raise _too_deep(cast(Token, child.children[0]), self.path)
                 self._walk(child.children, depth + 1)
             elif child.type == "LINES":
-                self._lines(child.value, child.start_pos or 0, child.line or 1, depth)
+                self._lines(child, depth)
             elif child.type == "BOM":
                 self.bom = child.value
             else:
@@ -252,9 +228,8 @@ class _Builder:
                 eol = "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
                 self._one(raw[: len(raw) - len(eol)], eol, child.start_pos or 0, child.line or 1, depth - 1, _KIND_OF_TOKEN[child.type])
 
-    def _lines(self, value: str, offset: int, number: int, depth: int) -> None:
-        """Cut a run of lines (from ``offset``, line ``number`` of the text) into directive,
-        section, message, comment and blank lines.
+    def _lines(self, token: Token, depth: int) -> None:
+        """Cut a run of lines into directive, section, message, comment and blank lines.
 
         This loop runs once per line of the file: it is kept flat on purpose (see the module
         docstring of haproxy_lint.model on speed). A line whose text was seen before takes
@@ -264,6 +239,9 @@ class _Builder:
         append = lines.append
         heads = self.heads
         seen = self.seen
+        offset: int = token.start_pos or 0  # (never None: the grammar keeps positions)
+        number: int = token.line or 1
+        value = token.value
         pieces = value.split("\n")
         tail = pieces.pop()  # what follows the last line ending: "", or a last line without one
         cr = "\r" in value
@@ -431,8 +409,6 @@ def _first_too_deep(text: str) -> tuple[int, int, str, int] | None:
 def _deep_error(text: str, deep: tuple[int, int, str, int], path: str | None) -> ParseError:
     """The too-deep ``.if``, unless the structure breaks before it: HAProxy reads line by line
     and reports whichever comes first (a block never closed comes at the end, so after)."""
-    from lark.exceptions import UnexpectedInput, UnexpectedToken
-
     line, column, source, end = deep
     try:
         _lark().parse(text[:end])  # cannot succeed: the blocks up to there are not closed
@@ -446,8 +422,6 @@ def _deep_error(text: str, deep: tuple[int, int, str, int], path: str | None) ->
 
 def _structure_error(text: str, exc: UnexpectedInput, path: str | None) -> ParseError:
     """Turn Lark's complaint about ``.if`` nesting into a message about the config."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
         token = exc.token
         word = token.value.strip().split(None, 1)[0] if token.value.strip() else token.type
