@@ -48,7 +48,9 @@ class Index:
         self._weak = weak
         self._chain: Chain | None = None
         self._proxies: dict[int, list[Proxy]] = {}
-        self._by_keyword: dict[int, dict[str, list[tuple[Line, Section | None]]]] = {}
+        # Per keyword, its lines and their sections in two lists (pairs are made when asked
+        # for: a tuple per line of a large file is megabytes).
+        self._by_keyword: dict[int, dict[str, tuple[list[Line], list[Section | None]]]] = {}
         self._section_of: dict[int, list[int]] = {}
         self._servers: dict[int, dict[int, Server]] = {}
         self._defined: dict[tuple[int, str], dict[str, list[Section]]] = {}
@@ -108,33 +110,38 @@ class Index:
 
     # --- lines ---------------------------------------------------------------------------
 
-    def _keywords(self, config: Config) -> dict[str, list[tuple[Line, Section | None]]]:
+    def _keywords(self, config: Config) -> dict[str, tuple[list[Line], list[Section | None]]]:
         found = self._by_keyword.get(id(config))
         if found is None:
             found = self._by_keyword[id(config)] = {}
             for line in config.preamble:
-                found.setdefault(line.keyword, []).append((line, None))
+                lines, sections = found.setdefault(line.keyword, ([], []))
+                lines.append(line)
+                sections.append(None)
             for section in config.sections:
                 for line in section.directives:
                     entries = found.get(line.keyword)
                     if entries is None:
-                        found[line.keyword] = [(line, section)]
+                        found[line.keyword] = ([line], [section])
                     else:
-                        entries.append((line, section))
+                        entries[0].append(line)
+                        entries[1].append(section)
         return found
 
     def entries(self, keyword: str, config: Config | None = None) -> list[tuple[Line, Section | None]]:
         """The directives of ``config`` with this keyword, each with its section (``None``
         before the first section), in file order (the preamble's first)."""
-        return self._keywords(self._config(config)).get(keyword, [])
+        found = self._keywords(self._config(config)).get(keyword)
+        return list(zip(*found)) if found is not None else []
 
     def lines(self, *keywords: str, config: Config | None = None) -> list[Line]:
         """The directives of ``config`` whose keyword is one of ``keywords``, in file order."""
         index = self._keywords(self._config(config))
         if len(keywords) == 1:
-            return [line for line, _ in index.get(keywords[0], ())]
-        found = [line for keyword in keywords for line, _ in index.get(keyword, ())]
-        return sorted(found, key=lambda line: line.start)
+            found = index.get(keywords[0])
+            return list(found[0]) if found is not None else []
+        merged = [line for keyword in keywords if keyword in index for line in index[keyword][0]]
+        return sorted(merged, key=lambda line: line.start)
 
     def section_of(self, line: Line, config: Config | None = None) -> Section | None:
         """The section a line of ``config`` belongs to (``None`` before the first one, and for

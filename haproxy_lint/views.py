@@ -417,11 +417,6 @@ class Server(BaseModel):
                 merged.update(own)
             else:  # (a server line that sets all its defaults again: no dict of its own)
                 merged = own
-        # Rules call get() and has() hundreds of thousands of times on a large file: from now
-        # on this server's are the dict's own methods (instance attributes, found before the
-        # class's), answering with no Python call in between.
-        _setattr(self, "get", merged.get)
-        _setattr(self, "has", merged.__contains__)
         return merged
 
     def flag(self, name: str) -> Param | None:
@@ -515,13 +510,6 @@ class Server(BaseModel):
         value = self.value("init-addr")
         return value.split(",") if value else []
 
-
-# Room in every server for the methods effective_params puts in place (see _prepare: a server
-# given two attributes its class's first instances never had would get a dict of its own,
-# some 600 bytes more each).
-_prepare(Server)
-_setattr(_new(Server), "get", None)
-_setattr(_new(Server), "has", None)
 
 #: The descriptor of a pydantic model's own ``__dict__`` (which Server wraps).
 _instance_dict: Any = BaseModel.__dict__["__dict__"]
