@@ -113,7 +113,9 @@ def main() -> int:
         big.write_text(big_text)
         small.write_text(small_text)
         have_haproxy = Path(args.haproxy).exists()
-        for label, path, limit in (("large", big, 4.0), ("small", small, 4.0)):
+        # A small file's target is against the imports (issue 14): Python and the fixed
+        # dependencies alone take longer than HAProxy's whole check of it.
+        for label, path, limit in (("large", big, 4.0), ("small", small, None)):
             if label not in only:
                 continue
             commands = {"haproxy-lint": (lint + [str(path)], None)}
@@ -131,8 +133,8 @@ def main() -> int:
             line = f"{label} config ({lines:,} lines): haproxy-lint {got['haproxy-lint'] * 1000:.0f} ms"
             if have_haproxy:
                 ratio = got["haproxy-lint"] / got["haproxy -c"]
-                line += (f", haproxy -c {got['haproxy -c'] * 1000:.0f} ms, ratio {ratio:.2f} "
-                         f"(target <= {limit:g}: {verdict(ratio, limit)})")
+                line += f", haproxy -c {got['haproxy -c'] * 1000:.0f} ms, ratio {ratio:.2f} "
+                line += f"(target <= {limit:g}: {verdict(ratio, limit)})" if limit else "(for reference)"
             print(line)
         if "fix" in only:
             target = work / "fix.cfg"
