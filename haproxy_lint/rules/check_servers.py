@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, Severity
-from ..effective import Proxy, Setting, proxy_facts
+from ..effective import Proxy, Setting, nearest_in_chain, proxy_facts
 from ..model import Line, Word
 from ..rule import Context, Rule
 from ..views import Param, Server, parse_address
@@ -150,6 +150,13 @@ class Pool:
         frozen = frozenset(names)
         self.names = shared.setdefault(frozen, frozen)
         self.is_backend = proxy.section.kind in ("backend", "listen")
+
+
+def is_disabled(proxy: Proxy | None) -> bool:
+    """Whether ``disabled`` is in force for the proxy (its own last ``disabled``/``enabled``
+    line, else its defaults'); HL202 and HL504 stay quiet for a disabled proxy."""
+    owner = nearest_in_chain(proxy, "disabled", lambda p: bool(p.own("disabled", "enabled"))) if proxy else None
+    return owner is not None and owner.own("disabled", "enabled")[-1].keyword == "disabled"
 
 
 def pools(ctx: Context) -> list[Pool]:

@@ -8,11 +8,11 @@ import re
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, Severity
-from ..effective import Proxy, nearest_in_chain
+from ..effective import Proxy
 from ..model import Line, Section
 from ..rule import Context, Rule, Target
 from ..views import Server
-from .check_servers import pools
+from .check_servers import is_disabled, pools
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -63,13 +63,6 @@ def backup_word(server: Server) -> Target:
     if param is not None and param.line is server.line:
         return param
     return server_word(server)
-
-
-def is_disabled(proxy: Proxy | None) -> bool:
-    """Whether ``disabled`` is in force for the proxy (own last ``disabled``/``enabled`` line,
-    else its defaults')."""
-    owner = nearest_in_chain(proxy, "disabled", lambda p: bool(p.own("disabled", "enabled"))) if proxy else None
-    return owner is not None and owner.own("disabled", "enabled")[-1].keyword == "disabled"
 
 
 # --- HL501 -----------------------------------------------------------------------------------

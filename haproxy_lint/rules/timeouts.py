@@ -8,11 +8,11 @@ from itertools import compress, repeat
 from typing import Any, ClassVar
 
 from ..diagnostics import Diagnostic, Edit, Fix, Severity
-from ..effective import LEGACY_TIMEOUTS, Proxy, Setting, nearest_in_chain
+from ..effective import LEGACY_TIMEOUTS, Proxy, Setting
 from ..model import Line, Section, Word
 from ..rule import Context, Rule, Target
 from ..views import SERVER_FLAGS, Param, Server, parse_int
-from .check_servers import Pool, pools
+from .check_servers import Pool, is_disabled, pools
 from .tls import address_unseen, on_this_host
 
 # Server parameters whose value is a duration.
@@ -454,13 +454,6 @@ class CheckTimeoutExceedsInter(Rule):
 
 #: What the fix of HL202 adds for each missing timeout.
 DEFAULT_TIMEOUTS = {"connect": "5s", "client": "30s", "server": "30s"}
-
-
-def is_disabled(proxy: Proxy | None) -> bool:
-    """Whether ``disabled`` is in force for the proxy (its own last ``disabled``/``enabled``
-    line, else its defaults')."""
-    owner = nearest_in_chain(proxy, "disabled", lambda p: bool(p.own("disabled", "enabled"))) if proxy else None
-    return owner is not None and owner.own("disabled", "enabled")[-1].keyword == "disabled"
 
 
 def missing_timeouts(proxy: Proxy) -> list[tuple[str, Setting | None]]:
