@@ -1474,7 +1474,6 @@ class HttpchkRedefined(Rule):
         owner = http_owner(defaults)
         if owner is None:
             return
-        section = proxy.section
         own_options = check_lines(proxy).httpchk
         own_rules = check_lines(proxy).http_rules
         their_options = check_lines(owner).httpchk

@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, Severity
-from ..effective import Proxy
 from ..model import Line, Section
 from ..rule import Context, Rule, Target
 from ..views import Server
