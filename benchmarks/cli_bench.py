@@ -187,15 +187,16 @@ def main() -> int:
 
 
 def floor(repeat: int, env: dict[str, str]) -> None:
-    """What a run costs before it reads a line: the interpreter, then the imports."""
+    """What a run costs before it reads a line: the interpreter, then the imports (``-P``
+    here and in growth(): the package of this Python, not a checkout in the current folder)."""
     python = sys.executable
     got = alternate(
         {
-            "python": ([python, "-c", "pass"], None),
-            "pydantic": ([python, "-c", "import pydantic.main"], None),
-            "lark": ([python, "-c", "import lark"], None),
-            "click": ([python, "-c", "import click"], None),
-            "haproxy_lint.cli": ([python, "-c", "import haproxy_lint.cli"], None),
+            "python": ([python, "-P", "-c", "pass"], None),
+            "pydantic": ([python, "-P", "-c", "import pydantic.main"], None),
+            "lark": ([python, "-P", "-c", "import lark"], None),
+            "click": ([python, "-P", "-c", "import click"], None),
+            "haproxy_lint.cli": ([python, "-P", "-c", "import haproxy_lint.cli"], None),
         },
         repeat,
         env,
@@ -224,7 +225,7 @@ def growth(repeat: int, env: dict[str, str]) -> None:
     times: dict[int, list[float]] = {4_000: [], 40_000: []}
     for _ in range(max(3, repeat // 2)):
         for size in times:
-            out = subprocess.run([sys.executable, "-c", script.format(folder=folder, size=size)],
+            out = subprocess.run([sys.executable, "-P", "-c", script.format(folder=folder, size=size)],
                                  capture_output=True, text=True, env=env, check=True).stdout
             times[size].append(float(out))
     small, large = (statistics.median(times[size]) for size in (4_000, 40_000))

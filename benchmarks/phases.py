@@ -116,7 +116,7 @@ def main() -> int:
     imports = []
     for _ in range(3):
         out = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import haproxy_lint.cli"], capture_output=True, text=True
+            [sys.executable, "-P", "-X", "importtime", "-c", "import haproxy_lint.cli"], capture_output=True, text=True
         ).stderr.strip().splitlines()
         # top-level imports only: their cumulative times hold the nested ones
         imports.append(sum(int(line.split("|")[1]) for line in out
