@@ -18,7 +18,7 @@ from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _new, _prepare, _setattr, lazy, paused_gc
+from .model import PROXY_KINDS as _PROXY_KINDS, Config, Line, Section, Word, _new, _prepare, _seal, _setattr, lazy, paused_gc
 from .views import Acl, Bind, Param, Route, Server, _duration_ms
 
 __all__ = ["Chain", "Proxy", "Setting", "fold_chain", "nearest_in_chain", "resolve_files", "resolve_proxies"]
@@ -313,10 +313,7 @@ def _setting(line: Line, word: Word | None, inherited: bool = False) -> Setting:
     _setattr(setting, "line", line)
     _setattr(setting, "inherited", inherited)
     _setattr(setting, "word", word)
-    _setattr(setting, "__pydantic_fields_set__", _SETTING_FIELDS)
-    _setattr(setting, "__pydantic_extra__", None)
-    _setattr(setting, "__pydantic_private__", None)
-    return setting
+    return _seal(setting, _SETTING_FIELDS)
 
 
 _SETTING_FIELDS = _prepare(Setting)
@@ -403,9 +400,7 @@ def _resolve(section: Section, parent: Proxy | None) -> Proxy:
     _setattr(proxy, "log", log)
     _setattr(proxy, "default_server", default_server)
     _setattr(proxy, "servers", servers)
-    _setattr(proxy, "__pydantic_fields_set__", _PROXY_FIELDS)
-    _setattr(proxy, "__pydantic_extra__", None)
-    _setattr(proxy, "__pydantic_private__", None)
+    _seal(proxy, _PROXY_FIELDS)
     # The memos of nearest_in_chain, fold_chain and _handed_down: plain attributes beside the
     # fields (pydantic's private attributes would give every proxy a dict of its own).
     _setattr(proxy, "_nearest", None)

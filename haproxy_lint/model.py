@@ -108,6 +108,16 @@ def _trusted(cls: type[_Model], fields: dict[str, Any]) -> _Model:
     obj = _new(cls)
     for name, value in fields.items():
         _setattr(obj, name, value)
+    return _seal(obj, fields_set)
+
+
+def _seal(obj: _Model, fields_set: set[str] | None = None) -> _Model:
+    """Give a model whose fields were set one by one, as _trusted sets them (the views that
+    a large file builds by the thousand set theirs in place, with no dict in between), the
+    state pydantic keeps beside its fields; returns it."""
+    if fields_set is None:
+        cls = type(obj)
+        fields_set = _PREPARED.get(cls) or _prepare(cls)
     _setattr(obj, "__pydantic_fields_set__", fields_set)
     _setattr(obj, "__pydantic_extra__", None)
     _setattr(obj, "__pydantic_private__", None)

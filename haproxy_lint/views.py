@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import _PREPARED, Line, Word, _new, _Node, _prepare, _setattr, lazy
+from .model import Line, Word, _new, _Node, _prepare, _seal, _setattr, lazy
 
 __all__ = [
     "Acl",
@@ -186,10 +186,7 @@ def _address(raw: str, prefix: str, host: str, port: str | None, kind: AddressKi
     _setattr(address, "host", host)
     _setattr(address, "port", port)
     _setattr(address, "kind", kind)
-    _setattr(address, "__pydantic_fields_set__", _ADDRESS_FIELDS)
-    _setattr(address, "__pydantic_extra__", None)
-    _setattr(address, "__pydantic_private__", None)
-    return address
+    return _seal(address, _ADDRESS_FIELDS)
 
 
 _ADDRESS_FIELDS = _prepare(Address)
@@ -373,10 +370,7 @@ class Server(BaseModel):
                 _setattr(server, "address_word", None)
         _setattr(server, "params", _read_params(line, values, first_param))
         _setattr(server, "inherited", inherited or {})
-        _setattr(server, "__pydantic_fields_set__", _PREPARED.get(cls) or _prepare(cls))
-        _setattr(server, "__pydantic_extra__", None)
-        _setattr(server, "__pydantic_private__", None)
-        return server
+        return _seal(server)
 
     if not TYPE_CHECKING:  # (for type checkers, the fields are the annotated ones)
 
